@@ -1,0 +1,20 @@
+using StackExchange.Redis;
+
+namespace ActorBridge.Internal;
+
+// Completions of asynchronous client calls, piped back to the actor that made them.
+
+/// <summary>The shared connection is ready (it may still be reconnecting in the background).</summary>
+internal sealed record ConnectionReady(IConnectionMultiplexer Connection);
+
+/// <summary>The shared connection could not be created at all (for example a malformed connection string).</summary>
+internal sealed record ConnectionUnavailable(Exception Cause);
+
+/// <summary>The server confirmed the subscription of <see cref="Entry"/>.</summary>
+internal sealed record ServerSubscribed(RouterEntry Entry, ChannelMessageQueue Queue);
+
+/// <summary>The server subscription of <see cref="Entry"/> failed.</summary>
+internal sealed record ServerSubscribeFailed(RouterEntry Entry, Exception Cause);
+
+/// <summary>The server subscription of <see cref="Entry"/> was released (<see cref="Cause"/> is set if that failed).</summary>
+internal sealed record ServerUnsubscribed(RouterEntry Entry, Exception? Cause);

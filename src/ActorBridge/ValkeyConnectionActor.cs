@@ -1,0 +1,366 @@
+using ActorBridge.Internal;
+using Akka.Actor;
+using Akka.Event;
+using StackExchange.Redis;
+
+namespace ActorBridge;
+
+/// <summary>
+/// The one actor per ActorSystem that owns the subscriber side of the Valkey connection and the authoritative
+/// subscription state. It alone issues SUBSCRIBE / PSUBSCRIBE / UNSUBSCRIBE / PUNSUBSCRIBE: one server
+/// subscription per channel or pattern, however many local actors subscribe. Each channel and pattern has a router
+/// child that holds the local subscribers and fans incoming messages out to them.
+/// </summary>
+/// <remarks>
+/// Requests: <see cref="Subscribe"/>, <see cref="Unsubscribe"/>, <see cref="PatternSubscribe"/>,
+/// <see cref="PatternUnsubscribe"/>, <see cref="GetChannels"/>, <see cref="GetSubscriberCounts"/>,
+/// <see cref="GetPatternCount"/> and <see cref="GetLocalSubscriptions"/>. Obtain it with
+/// <c>ValkeyPubSub.Get(system).Connection</c>.
+/// </remarks>
+public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
+{
+    private readonly ValkeyPubSubSettings _settings;
+    private readonly ConnectionProvider _connectionProvider;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<SubscriptionKey, RouterEntry> _entries = [];
+    private readonly Dictionary<IActorRef, RouterEntry> _entriesByRouter = [];
+    private long _routerSequence;
+    private ISubscriber _subscriber = null!;
+    private IDatabase _database = null!;
+
+    internal ValkeyConnectionActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider)
+    {
+        _settings = settings;
+        _connectionProvider = connectionProvider;
+        Connecting();
+    }
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider) =>
+        FactoryProducer<ValkeyConnectionActor>.Props(() => new ValkeyConnectionActor(settings, connectionProvider));
+
+    /// <inheritdoc />
+    protected override void PreStart() =>
+        _connectionProvider.GetAsync().PipeTo(Self,
+            success: connection => new ConnectionReady(connection),
+            failure: cause => new ConnectionUnavailable(cause));
+
+    /// <inheritdoc />
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A router holds its subscribers in memory; a restart would lose them silently.
+        new OneForOneStrategy(_ => Directive.Resume);
+
+    private void Connecting()
+    {
+        Receive<ConnectionReady>(ready =>
+        {
+            _subscriber = ready.Connection.GetSubscriber();
+            _database = ready.Connection.GetDatabase();
+            _log.Info("ActorBridge connection actor ready ({0})", ready.Connection.IsConnected ? "connected" : "connecting in the background");
+            Become(Ready);
+            Stash.UnstashAll();
+        });
+        Receive<ConnectionUnavailable>(unavailable =>
+        {
+            _log.Error("ActorBridge cannot create its Valkey connection: {0}", unavailable.Cause.Message);
+            Become(() => Unavailable(unavailable.Cause));
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Unavailable(Exception cause)
+    {
+        ReceiveAny(_ => Sender.Tell(new Status.Failure(new ValkeyBridgeException(
+            $"ActorBridge has no Valkey connection: {cause.Message}", cause))));
+    }
+
+    private void Ready()
+    {
+        Receive<Subscribe>(request => OnSubscriptionRequest(nameof(Subscribe), SubscriptionKind.Channel, request.Channel, request.Subscriber,
+            replyTo => new AddSubscriber(request.Subscriber, new SubscribeAck(request), replyTo)));
+        Receive<Unsubscribe>(request => OnSubscriptionRequest(nameof(Unsubscribe), SubscriptionKind.Channel, request.Channel, request.Subscriber,
+            replyTo => new RemoveSubscriber(request.Subscriber, new UnsubscribeAck(request), replyTo)));
+        Receive<PatternSubscribe>(request => OnSubscriptionRequest(nameof(PatternSubscribe), SubscriptionKind.Pattern, request.Pattern, request.Subscriber,
+            replyTo => new AddSubscriber(request.Subscriber, new PatternSubscribeAck(request), replyTo)));
+        Receive<PatternUnsubscribe>(request => OnSubscriptionRequest(nameof(PatternUnsubscribe), SubscriptionKind.Pattern, request.Pattern, request.Subscriber,
+            replyTo => new RemoveSubscriber(request.Subscriber, new PatternUnsubscribeAck(request), replyTo)));
+
+        Receive<ServerSubscribed>(OnServerSubscribed);
+        Receive<ServerSubscribeFailed>(OnServerSubscribeFailed);
+        Receive<RouterIdle>(_ => OnRouterIdle(Sender));
+        Receive<RouterBusy>(_ => OnRouterBusy(Sender));
+        Receive<IdleConfirmed>(_ => OnIdleConfirmed(Sender));
+        Receive<ServerUnsubscribed>(OnServerUnsubscribed);
+        Receive<Terminated>(terminated => OnRouterTerminated(terminated.ActorRef));
+
+        Receive<GetChannels>(OnGetChannels);
+        Receive<GetSubscriberCounts>(OnGetSubscriberCounts);
+        Receive<GetPatternCount>(_ => Introspect("PUBSUB NUMPAT", ["NUMPAT"], result => new PatternCount((long)result)));
+        Receive<GetLocalSubscriptions>(_ => Sender.Tell(new LocalSubscriptions(
+            [.. _entries.Keys.Where(k => k.Kind == SubscriptionKind.Channel).Select(k => k.Name)],
+            [.. _entries.Keys.Where(k => k.Kind == SubscriptionKind.Pattern).Select(k => k.Name)])));
+    }
+
+    private void OnSubscriptionRequest(string requestName, SubscriptionKind kind, string? name, IActorRef? subscriber, Func<IActorRef, object> toCommand)
+    {
+        var nameField = kind == SubscriptionKind.Channel ? "Channel" : "Pattern";
+        var error = Validation.CheckName(name, $"{requestName}.{nameField}", nameField.ToLowerInvariant())
+            ?? Validation.CheckSubscriber(subscriber, requestName);
+        if (error is not null)
+            Sender.Tell(new Status.Failure(error));
+        else
+            Route(new SubscriptionKey(kind, name!), toCommand(Sender));
+    }
+
+    private void Route(SubscriptionKey key, object request)
+    {
+        if (_entries.TryGetValue(key, out var entry))
+        {
+            if (entry.State == RouterState.Active)
+                entry.Router.Tell(request);
+            else
+                entry.Pending.Enqueue(request);
+            return;
+        }
+
+        if (request is RemoveSubscriber remove)
+        {
+            // Nothing to leave: unsubscribing is idempotent.
+            remove.ReplyTo.Tell(remove.Ack);
+            return;
+        }
+
+        var router = Context.ActorOf(
+            SubscriptionRouterActor.Props(key, _settings.RouterPassivationGrace),
+            // Channel names are arbitrary text; they never become actor names.
+            $"{(key.Kind == SubscriptionKind.Channel ? "channel" : "pattern")}-{++_routerSequence}");
+        Context.Watch(router);
+        entry = new RouterEntry(key, router);
+        entry.Pending.Enqueue(request);
+        _entries.Add(key, entry);
+        _entriesByRouter.Add(router, entry);
+        SubscribeOnServer(entry);
+    }
+
+    private void SubscribeOnServer(RouterEntry entry)
+    {
+        entry.State = RouterState.Subscribing;
+        _subscriber.SubscribeAsync(entry.ServerChannel).PipeTo(Self,
+            success: queue => new ServerSubscribed(entry, queue),
+            failure: cause => new ServerSubscribeFailed(entry, cause));
+    }
+
+    private void OnServerSubscribed(ServerSubscribed subscribed)
+    {
+        var entry = subscribed.Entry;
+        if (!IsCurrent(entry) || entry.State != RouterState.Subscribing)
+        {
+            // The router went away while the server confirmed: release what nobody will read.
+            subscribed.Queue.UnsubscribeAsync(CommandFlags.FireAndForget);
+            return;
+        }
+
+        entry.Queue = subscribed.Queue;
+        entry.DeliverTo = entry.Router;
+        subscribed.Queue.OnMessage(CreateDeliveryHandler(entry));
+        entry.State = RouterState.Active;
+        _log.Debug("Subscribed to {0}", entry.Key);
+        FlushPending(entry);
+    }
+
+    private void OnServerSubscribeFailed(ServerSubscribeFailed failed)
+    {
+        var entry = failed.Entry;
+        if (!IsCurrent(entry))
+            return;
+
+        var verb = entry.Key.Kind == SubscriptionKind.Channel ? "SUBSCRIBE" : "PSUBSCRIBE";
+        _log.Warning("{0} to {1} failed: {2}", verb, entry.Key, failed.Cause.Message);
+        var error = new ValkeyBridgeException(
+            $"{verb} to {entry.Key} failed: {failed.Cause.Message}. The subscription was not made; check that the " +
+            "server is reachable and that the user may read this channel, then send the request again.", failed.Cause);
+        FailPending(entry, error);
+        RemoveEntry(entry);
+    }
+
+    private void OnRouterIdle(IActorRef router)
+    {
+        if (_entriesByRouter.TryGetValue(router, out var entry) && entry.State == RouterState.Active && entry.Pending.Count == 0)
+        {
+            entry.State = RouterState.Passivating;
+            router.Tell(ConfirmIdle.Instance);
+        }
+    }
+
+    private void OnRouterBusy(IActorRef router)
+    {
+        if (_entriesByRouter.TryGetValue(router, out var entry) && entry.State == RouterState.Passivating)
+        {
+            entry.State = RouterState.Active;
+            FlushPending(entry);
+        }
+    }
+
+    private void OnIdleConfirmed(IActorRef router)
+    {
+        if (!_entriesByRouter.TryGetValue(router, out var entry) || entry.State != RouterState.Passivating)
+            return;
+
+        entry.State = RouterState.Unsubscribing;
+        entry.DeliverTo = null;
+        var queue = entry.Queue;
+        entry.Queue = null;
+        if (queue is null)
+        {
+            Self.Tell(new ServerUnsubscribed(entry, null));
+            return;
+        }
+
+        // Unsubscribe this queue only: a plain Unsubscribe(channel) would drop every handler on the multiplexer.
+        queue.UnsubscribeAsync().PipeTo(Self,
+            success: () => new ServerUnsubscribed(entry, null),
+            failure: cause => new ServerUnsubscribed(entry, cause));
+    }
+
+    private void OnServerUnsubscribed(ServerUnsubscribed unsubscribed)
+    {
+        var entry = unsubscribed.Entry;
+        if (!IsCurrent(entry) || entry.State != RouterState.Unsubscribing)
+            return;
+
+        if (unsubscribed.Cause is { } cause)
+            _log.Warning("Releasing the server subscription of {0} failed: {1}", entry.Key, cause.Message);
+
+        if (entry.Pending.Count > 0)
+        {
+            // Someone subscribed while the subscription was being released: make it again, same router.
+            SubscribeOnServer(entry);
+            return;
+        }
+
+        _log.Debug("Released {0}", entry.Key);
+        RemoveEntry(entry);
+    }
+
+    private void OnRouterTerminated(IActorRef router)
+    {
+        if (!_entriesByRouter.TryGetValue(router, out var entry))
+            return;
+
+        // Routers are only stopped by RemoveEntry, which forgets them first; this one was stopped by someone else.
+        _log.Warning("Router of {0} stopped unexpectedly; releasing its server subscription", entry.Key);
+        entry.DeliverTo = null;
+        entry.Queue?.UnsubscribeAsync(CommandFlags.FireAndForget);
+        FailPending(entry, new ValkeyBridgeException($"The router of {entry.Key} stopped unexpectedly; send the request again."));
+        _entries.Remove(entry.Key);
+        _entriesByRouter.Remove(router);
+    }
+
+    private void FlushPending(RouterEntry entry)
+    {
+        while (entry.State == RouterState.Active && entry.Pending.TryDequeue(out var request))
+            entry.Router.Tell(request);
+    }
+
+    private static void FailPending(RouterEntry entry, Exception error)
+    {
+        while (entry.Pending.TryDequeue(out var request))
+        {
+            switch (request)
+            {
+                case AddSubscriber add:
+                    add.ReplyTo.Tell(new Status.Failure(error));
+                    break;
+                case RemoveSubscriber remove:
+                    // The subscriber is not subscribed, so the unsubscribe holds.
+                    remove.ReplyTo.Tell(remove.Ack);
+                    break;
+            }
+        }
+    }
+
+    private void RemoveEntry(RouterEntry entry)
+    {
+        _entries.Remove(entry.Key);
+        _entriesByRouter.Remove(entry.Router);
+        Context.Unwatch(entry.Router);
+        Context.Stop(entry.Router);
+    }
+
+    private bool IsCurrent(RouterEntry entry) =>
+        _entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry);
+
+    private static Action<ChannelMessage> CreateDeliveryHandler(RouterEntry entry)
+    {
+        // Runs on the client library's delivery loop, one message at a time and in order: no actor state here.
+        var name = entry.Key.Name;
+        if (entry.Key.Kind == SubscriptionKind.Channel)
+        {
+            return message => entry.DeliverTo?.Tell(
+                new ValkeyMessage(name, null, (byte[]?)message.Message ?? []), ActorRefs.NoSender);
+        }
+
+        return message => entry.DeliverTo?.Tell(
+            new ValkeyMessage(message.Channel.ToString(), name, (byte[]?)message.Message ?? []), ActorRefs.NoSender);
+    }
+
+    private void OnGetChannels(GetChannels request)
+    {
+        if (request.Pattern is { } pattern && Validation.CheckName(pattern, "GetChannels.Pattern", "pattern") is { } error)
+        {
+            Sender.Tell(new Status.Failure(error));
+            return;
+        }
+
+        object[] arguments = request.Pattern is null ? ["CHANNELS"] : ["CHANNELS", request.Pattern];
+        Introspect("PUBSUB CHANNELS", arguments, result =>
+            new Channels([.. ((RedisResult[])result!).Select(name => (string)name!)]));
+    }
+
+    private void OnGetSubscriberCounts(GetSubscriberCounts request)
+    {
+        if (request.Channels is null)
+        {
+            Sender.Tell(new Status.Failure(new ArgumentException(
+                "GetSubscriberCounts.Channels is null; pass the list of channel names to count.")));
+            return;
+        }
+
+        foreach (var channel in request.Channels)
+        {
+            if (Validation.CheckName(channel, "GetSubscriberCounts.Channels", "channel") is { } error)
+            {
+                Sender.Tell(new Status.Failure(error));
+                return;
+            }
+        }
+
+        if (request.Channels.Count == 0)
+        {
+            Sender.Tell(new SubscriberCounts(new Dictionary<string, long>()));
+            return;
+        }
+
+        object[] arguments = ["NUMSUB", .. request.Channels];
+        Introspect("PUBSUB NUMSUB", arguments, result =>
+        {
+            // The reply alternates channel name and count.
+            var items = (RedisResult[])result!;
+            var counts = new Dictionary<string, long>(items.Length / 2);
+            for (var i = 0; i + 1 < items.Length; i += 2)
+                counts[(string)items[i]!] = (long)items[i + 1];
+            return new SubscriberCounts(counts);
+        });
+    }
+
+    private void Introspect(string command, object[] arguments, Func<RedisResult, object> toAnswer)
+    {
+        _database.ExecuteAsync("PUBSUB", arguments).PipeTo(Sender,
+            success: toAnswer,
+            failure: cause => new Status.Failure(new ValkeyBridgeException(
+                $"{command} failed: {cause.Message}. Check that the server is reachable, then ask again.", cause)));
+    }
+}

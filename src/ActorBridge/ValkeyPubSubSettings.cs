@@ -1,0 +1,112 @@
+using Akka.Configuration;
+using StackExchange.Redis;
+
+namespace ActorBridge;
+
+/// <summary>The settings of ActorBridge, read from the HOCON section <c>akka.valkey-bridge</c>.</summary>
+public sealed record ValkeyPubSubSettings
+{
+    /// <summary>The StackExchange.Redis configuration string (<c>connection-string</c>).</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The RESP protocol to speak, or <c>null</c> for the client library's default (<c>protocol</c>).</summary>
+    public RedisProtocol? Protocol { get; init; }
+
+    /// <summary>The name reported with CLIENT SETNAME, or <c>null</c> for the library default (<c>client-name</c>).</summary>
+    public string? ClientName { get; init; }
+
+    /// <summary>The codec for payloads that are not text or bytes (<c>payload-codec</c>).</summary>
+    public required IPayloadCodec PayloadCodec { get; init; }
+
+    /// <summary>How long a router with no subscribers waits before it is passivated (<c>router.passivation-grace</c>).</summary>
+    public TimeSpan RouterPassivationGrace { get; init; }
+
+    /// <summary>The most Publish requests in one pipelined batch (<c>publisher.max-batch-size</c>).</summary>
+    public int MaxBatchSize { get; init; }
+
+    /// <summary>The most batches awaiting replies at once (<c>publisher.max-batches-in-flight</c>).</summary>
+    public int MaxBatchesInFlight { get; init; }
+
+    /// <summary>Reads the settings from a config whose root holds <c>akka.valkey-bridge</c>.</summary>
+    /// <param name="config">The config, with the reference config as fallback.</param>
+    /// <returns>The validated settings.</returns>
+    /// <exception cref="ConfigurationException">A key is missing or has a value it cannot take.</exception>
+    public static ValkeyPubSubSettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var section = config.GetConfig("akka.valkey-bridge")
+            ?? throw new ConfigurationException("The config has no akka.valkey-bridge section; use ValkeyPubSub.DefaultConfig() as fallback.");
+
+        var settings = new ValkeyPubSubSettings
+        {
+            ConnectionString = section.GetString("connection-string", "localhost:6379"),
+            Protocol = ParseProtocol(section.GetString("protocol", "default")),
+            ClientName = NullIfEmpty(section.GetString("client-name", null)),
+            PayloadCodec = CreateCodec(section.GetString("payload-codec", typeof(SystemTextJsonPayloadCodec).AssemblyQualifiedName)),
+            RouterPassivationGrace = section.GetTimeSpan("router.passivation-grace", TimeSpan.FromSeconds(3)),
+            MaxBatchSize = section.GetInt("publisher.max-batch-size", 1000),
+            MaxBatchesInFlight = section.GetInt("publisher.max-batches-in-flight", 2),
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Describes the settings without the connection string's secrets (password, user).</summary>
+    /// <returns>A description safe to log.</returns>
+    public override string ToString() =>
+        $"ValkeyPubSubSettings {{ ConnectionString = {RedactedConnectionString()}, Protocol = {Protocol?.ToString() ?? "default"}, " +
+        $"RouterPassivationGrace = {RouterPassivationGrace}, MaxBatchSize = {MaxBatchSize}, MaxBatchesInFlight = {MaxBatchesInFlight}, " +
+        $"PayloadCodec = {PayloadCodec.GetType().Name} }}";
+
+    private string RedactedConnectionString() =>
+        string.Join(",", ConnectionString.Split(',').Select(part =>
+        {
+            var equals = part.IndexOf('=');
+            if (equals < 0)
+                return part;
+            var key = part[..equals].Trim();
+            return key.Equals("password", StringComparison.OrdinalIgnoreCase) || key.Equals("user", StringComparison.OrdinalIgnoreCase)
+                ? $"{key}=***"
+                : part;
+        }));
+
+    private void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+            throw new ConfigurationException("akka.valkey-bridge.connection-string is empty; set it to \"host:port\", for example \"localhost:6379\".");
+        if (RouterPassivationGrace < TimeSpan.Zero)
+            throw new ConfigurationException($"akka.valkey-bridge.router.passivation-grace must not be negative (it is {RouterPassivationGrace}).");
+        if (MaxBatchSize < 1)
+            throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batch-size must be at least 1 (it is {MaxBatchSize}).");
+        if (MaxBatchesInFlight < 1)
+            throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batches-in-flight must be at least 1 (it is {MaxBatchesInFlight}).");
+    }
+
+    private static RedisProtocol? ParseProtocol(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "" or "default" => null,
+        "resp2" => RedisProtocol.Resp2,
+        "resp3" => RedisProtocol.Resp3,
+        _ => throw new ConfigurationException($"akka.valkey-bridge.protocol is \"{value}\"; use resp2, resp3 or default."),
+    };
+
+    private static IPayloadCodec CreateCodec(string? typeName)
+    {
+        if (string.IsNullOrWhiteSpace(typeName))
+            return new SystemTextJsonPayloadCodec();
+        var type = Type.GetType(typeName, throwOnError: false)
+            ?? throw new ConfigurationException($"akka.valkey-bridge.payload-codec names the type \"{typeName}\", which cannot be loaded; give an assembly-qualified name such as \"MyApp.MyCodec, MyApp\".");
+        if (!typeof(IPayloadCodec).IsAssignableFrom(type))
+            throw new ConfigurationException($"akka.valkey-bridge.payload-codec type \"{typeName}\" does not implement ActorBridge.IPayloadCodec.");
+        try
+        {
+            return (IPayloadCodec)Activator.CreateInstance(type)!;
+        }
+        catch (Exception e) when (e is MissingMethodException or MemberAccessException or System.Reflection.TargetInvocationException)
+        {
+            throw new ConfigurationException($"akka.valkey-bridge.payload-codec type \"{typeName}\" could not be created; it needs a public parameterless constructor. {e.Message}", e);
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,217 @@
+using ActorBridge.Internal;
+using Akka.Actor;
+using Akka.Event;
+using StackExchange.Redis;
+
+namespace ActorBridge;
+
+/// <summary>
+/// Sends <see cref="Publish"/> requests to Valkey as pipelined batches of PUBLISH commands and answers each sender
+/// with <see cref="Published"/> (the receiver count Valkey returned) or <c>Status.Failure</c>, in the order the
+/// requests arrived. When idle, a Publish goes out at once; while batches are awaiting replies, new requests are
+/// collected into the next batch. Obtain it with <c>ValkeyPubSub.Get(system).Publisher</c>.
+/// </summary>
+public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
+{
+    private readonly ValkeyPubSubSettings _settings;
+    private readonly ConnectionProvider _connectionProvider;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Queue<PendingPublish> _waiting = new();
+    private readonly Queue<PublishBatch> _inFlight = new();
+    private readonly IActorRef _deadLetters = Context.System.DeadLetters;
+    private IDatabase _database = null!;
+    private Exception? _unavailable;
+
+    internal ValkeyPublisherActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider)
+    {
+        _settings = settings;
+        _connectionProvider = connectionProvider;
+    }
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider) =>
+        FactoryProducer<ValkeyPublisherActor>.Props(() => new ValkeyPublisherActor(settings, connectionProvider));
+
+    /// <inheritdoc />
+    protected override void PreStart() =>
+        _connectionProvider.GetAsync().PipeTo(Self,
+            success: connection => new ConnectionReady(connection),
+            failure: cause => new ConnectionUnavailable(cause));
+
+    /// <inheritdoc />
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ConnectionReady ready:
+                _database = ready.Connection.GetDatabase();
+                Become(Ready);
+                Stash.UnstashAll();
+                break;
+            case ConnectionUnavailable unavailable:
+                _unavailable = unavailable.Cause;
+                Become(Unavailable);
+                Stash.UnstashAll();
+                break;
+            default:
+                Stash.Stash();
+                break;
+        }
+    }
+
+    private void Unavailable(object message)
+    {
+        if (message is Publish)
+            Reply(Sender, new Status.Failure(new ValkeyBridgeException(
+                $"ActorBridge has no Valkey connection: {_unavailable!.Message}", _unavailable)));
+        else
+            Unhandled(message);
+    }
+
+    private void Ready(object message)
+    {
+        switch (message)
+        {
+            case Publish publish:
+                OnPublish(publish);
+                break;
+            case PublishBatchCompleted completed:
+                OnBatchCompleted(completed.Batch);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnPublish(Publish publish)
+    {
+        RedisValue payload = default;
+        var error = Validation.CheckName(publish.Channel, "Publish.Channel", "channel") ?? Encode(publish.Payload, out payload);
+        if (error is not null)
+        {
+            Reply(Sender, new Status.Failure(error));
+            return;
+        }
+
+        _waiting.Enqueue(new PendingPublish(publish.Channel, payload, Sender));
+        SendWaiting();
+    }
+
+    private ArgumentException? Encode(object? payload, out RedisValue encoded)
+    {
+        encoded = RedisValue.Null;
+        switch (payload)
+        {
+            case null:
+                return new ArgumentNullException("Publish.Payload",
+                    "Publish.Payload is null; publish a string, a byte[], or an object the payload codec can encode.");
+            case string text:
+                encoded = text;
+                return null;
+            case byte[] bytes:
+                encoded = bytes;
+                return null;
+            case ReadOnlyMemory<byte> memory:
+                encoded = memory;
+                return null;
+            case Memory<byte> memory:
+                encoded = (ReadOnlyMemory<byte>)memory;
+                return null;
+            default:
+                try
+                {
+                    encoded = _settings.PayloadCodec.Encode(payload);
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return new ArgumentException(
+                        $"Publish.Payload of type {payload.GetType().FullName} could not be encoded by " +
+                        $"{_settings.PayloadCodec.GetType().Name}: {e.Message} Publish a string, a byte[], or a type the codec can serialize.",
+                        "Publish.Payload", e);
+                }
+        }
+    }
+
+    private void SendWaiting()
+    {
+        while (_waiting.Count > 0 && _inFlight.Count < _settings.MaxBatchesInFlight)
+        {
+            var items = new PendingPublish[Math.Min(_waiting.Count, _settings.MaxBatchSize)];
+            for (var i = 0; i < items.Length; i++)
+                items[i] = _waiting.Dequeue();
+
+            var replies = new Task<long>[items.Length];
+            if (items.Length == 1)
+            {
+                replies[0] = _database.PublishAsync(RedisChannel.Literal(items[0].Channel), items[0].Payload);
+            }
+            else
+            {
+                // One batch is written to the socket in one go, in order.
+                var batch = _database.CreateBatch();
+                for (var i = 0; i < items.Length; i++)
+                    replies[i] = batch.PublishAsync(RedisChannel.Literal(items[i].Channel), items[i].Payload);
+                batch.Execute();
+            }
+
+            var inFlight = new PublishBatch(items);
+            _inFlight.Enqueue(inFlight);
+            inFlight.AwaitRepliesAsync(replies).PipeTo(Self);
+        }
+    }
+
+    private void OnBatchCompleted(PublishBatch batch)
+    {
+        batch.Completed = true;
+        // Batches may complete out of order; answer strictly in the order the requests arrived.
+        while (_inFlight.TryPeek(out var head) && head.Completed)
+        {
+            _inFlight.Dequeue();
+            AnswerAll(head);
+        }
+
+        SendWaiting();
+    }
+
+    private void AnswerAll(PublishBatch batch)
+    {
+        var unanswerableFailures = 0;
+        Exception? firstFailure = null;
+        for (var i = 0; i < batch.Items.Length; i++)
+        {
+            var item = batch.Items[i];
+            if (batch.Errors?[i] is { } cause)
+            {
+                firstFailure ??= cause;
+                if (IsNoSender(item.ReplyTo))
+                    unanswerableFailures++;
+                else
+                    item.ReplyTo.Tell(new Status.Failure(new ValkeyBridgeException(
+                        $"PUBLISH to channel '{item.Channel}' failed: {cause.Message}. The message was not sent; " +
+                        "check that the server is reachable and publish again.", cause)));
+            }
+            else if (!IsNoSender(item.ReplyTo))
+            {
+                item.ReplyTo.Tell(new Published(item.Channel, batch.Receivers[i]));
+            }
+        }
+
+        if (unanswerableFailures > 0)
+            _log.Warning("{0} Publish request(s) sent without a sender failed and were not sent: {1}",
+                unanswerableFailures, firstFailure!.Message);
+    }
+
+    private void Reply(IActorRef replyTo, object answer)
+    {
+        if (!IsNoSender(replyTo))
+            replyTo.Tell(answer);
+        else if (answer is Status.Failure failure)
+            _log.Warning("A Publish request sent without a sender failed: {0}", failure.Cause.Message);
+    }
+
+    private bool IsNoSender(IActorRef replyTo) => ReferenceEquals(replyTo, _deadLetters) || replyTo.IsNobody();
+}
