@@ -11,7 +11,7 @@ case "${1:-}" in
     exec dotnet run --project src/Demo -c Release -- "$@"
     ;;
   test)
-    scripts/ensure-valkey.sh
+    scripts/ensure-valkey.sh --with-redis-py
     exec dotnet test ActorBridge.sln -c Release --blame-hang-timeout 5m --logger "console;verbosity=normal"
     ;;
   *)

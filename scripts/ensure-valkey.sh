@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Makes sure valkey-server and valkey-cli are on the PATH. On Debian 12 (bookworm) it installs them from
-# bookworm-backports, using the same mirror the machine's own Debian sources already use. Elsewhere it says how.
+# Makes sure valkey-server and valkey-cli are on the PATH, and (for the redis-py interop tests) that the system
+# Python has redis-py. On Debian 12 (bookworm) it installs valkey from bookworm-backports, using the same mirror the
+# machine's own Debian sources already use. Elsewhere it says how.
 set -euo pipefail
 
-if command -v valkey-server >/dev/null 2>&1 && command -v valkey-cli >/dev/null 2>&1; then
+have_redis_py() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import redis" >/dev/null 2>&1; }
+
+if command -v valkey-server >/dev/null 2>&1 && command -v valkey-cli >/dev/null 2>&1 && { have_redis_py || [ "${1:-}" != "--with-redis-py" ]; }; then
   exit 0
 fi
 
@@ -34,12 +37,20 @@ if [ "$codename" = "bookworm" ]; then
   fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t bookworm-backports valkey-server valkey-tools >/dev/null
+  if [ "${1:-}" = "--with-redis-py" ]; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-redis >/dev/null
+  fi
 elif command -v apt-get >/dev/null 2>&1 && apt-cache show valkey-server >/dev/null 2>&1; then
   # Debian 13 and recent Ubuntu carry valkey in their main suites.
+  $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq valkey-server valkey-tools >/dev/null
+  if [ "${1:-}" = "--with-redis-py" ]; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-redis >/dev/null
+  fi
 else
-  echo "valkey-server is missing. Install Valkey 8 (https://valkey.io/download/, Homebrew 'brew install valkey'," >&2
-  echo "or your distribution's package), or set VALKEY_URL to a running server for the demo." >&2
+  echo "Missing: valkey-server / valkey-cli (Valkey 8: https://valkey.io/download/, 'brew install valkey', or your" >&2
+  echo "distribution's package), or, for the tests, redis-py for /usr/bin/python3. The demo also runs against any" >&2
+  echo "server named by VALKEY_URL." >&2
   exit 1
 fi
 

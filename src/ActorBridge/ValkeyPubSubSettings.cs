@@ -43,9 +43,9 @@ public sealed record ValkeyPubSubSettings
             Protocol = ParseProtocol(section.GetString("protocol", "default")),
             ClientName = NullIfEmpty(section.GetString("client-name", null)),
             PayloadCodec = CreateCodec(section.GetString("payload-codec", typeof(SystemTextJsonPayloadCodec).AssemblyQualifiedName)),
-            RouterPassivationGrace = section.GetTimeSpan("router.passivation-grace", TimeSpan.FromSeconds(3)),
-            MaxBatchSize = section.GetInt("publisher.max-batch-size", 1000),
-            MaxBatchesInFlight = section.GetInt("publisher.max-batches-in-flight", 2),
+            RouterPassivationGrace = Read(section, "router.passivation-grace", "a duration such as 3s or 250ms", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(3))),
+            MaxBatchSize = Read(section, "publisher.max-batch-size", "an integer", key => section.GetInt(key, 1000)),
+            MaxBatchesInFlight = Read(section, "publisher.max-batches-in-flight", "an integer", key => section.GetInt(key, 2)),
         };
         settings.Validate();
         return settings;
@@ -80,6 +80,18 @@ public sealed record ValkeyPubSubSettings
             throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batch-size must be at least 1 (it is {MaxBatchSize}).");
         if (MaxBatchesInFlight < 1)
             throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batches-in-flight must be at least 1 (it is {MaxBatchesInFlight}).");
+    }
+
+    private static T Read<T>(Config section, string key, string expected, Func<string, T> read)
+    {
+        try
+        {
+            return read(key);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException or InvalidCastException)
+        {
+            throw new ConfigurationException($"akka.valkey-bridge.{key} must be {expected}: {e.Message}", e);
+        }
     }
 
     private static RedisProtocol? ParseProtocol(string value) => value.Trim().ToLowerInvariant() switch
