@@ -51,14 +51,23 @@ public sealed partial class ValkeyServer : IAsyncDisposable
     /// or <c>redis-server</c> on the PATH.
     /// </summary>
     /// <returns>The full path, or <c>null</c> when none is installed.</returns>
-    public static string? FindExecutable()
+    public static string? FindExecutable() => FindTool("VALKEY_SERVER", "valkey-server", "redis-server");
+
+    /// <summary>
+    /// Finds the command-line client: the <c>VALKEY_CLI</c> environment variable if set, else <c>valkey-cli</c> or
+    /// <c>redis-cli</c> on the PATH.
+    /// </summary>
+    /// <returns>The full path, or <c>null</c> when none is installed.</returns>
+    public static string? FindCliExecutable() => FindTool("VALKEY_CLI", "valkey-cli", "redis-cli");
+
+    private static string? FindTool(string environmentVariable, params string[] names)
     {
-        var configured = Environment.GetEnvironmentVariable("VALKEY_SERVER");
+        var configured = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
             return File.Exists(configured) ? configured : null;
 
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var name in new[] { "valkey-server", "redis-server" })
+        foreach (var name in names)
         {
             foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {

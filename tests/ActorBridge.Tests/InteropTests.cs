@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorBridge.TestKit;
 using StackExchange.Redis;
 using Xunit;
 using Xunit.Abstractions;
@@ -93,19 +94,7 @@ public sealed class InteropTests(ValkeyServerFixture valkey, ITestOutputHelper o
         return (process.ExitCode, stdout);
     }
 
-    private static string CliExecutable()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var name in new[] { "valkey-cli", "redis-cli" })
-        {
-            foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var candidate = Path.Combine(directory, name);
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("valkey-cli was not found on the PATH; install valkey-tools (Debian) alongside valkey-server.");
-    }
+    private static string CliExecutable() =>
+        ValkeyServer.FindCliExecutable()
+        ?? throw new InvalidOperationException("valkey-cli was not found on the PATH; install valkey-tools (Debian) alongside valkey-server.");
 }
