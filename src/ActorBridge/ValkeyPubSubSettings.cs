@@ -45,7 +45,7 @@ public sealed record ValkeyPubSubSettings
             PayloadCodec = CreateCodec(section.GetString("payload-codec", typeof(SystemTextJsonPayloadCodec).AssemblyQualifiedName)),
             RouterPassivationGrace = Read(section, "router.passivation-grace", "a duration such as 3s or 250ms", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(3))),
             MaxBatchSize = Read(section, "publisher.max-batch-size", "an integer", key => section.GetInt(key, 1000)),
-            MaxBatchesInFlight = Read(section, "publisher.max-batches-in-flight", "an integer", key => section.GetInt(key, 2)),
+            MaxBatchesInFlight = Read(section, "publisher.max-batches-in-flight", "an integer", key => section.GetInt(key, 4)),
         };
         settings.Validate();
         return settings;

@@ -8,8 +8,10 @@ namespace ActorBridge;
 /// <summary>
 /// Sends <see cref="Publish"/> requests to Valkey as pipelined batches of PUBLISH commands and answers each sender
 /// with <see cref="Published"/> (the receiver count Valkey returned) or <c>Status.Failure</c>, in the order the
-/// requests arrived. When idle, a Publish goes out at once; while batches are awaiting replies, new requests are
-/// collected into the next batch. Obtain it with <c>ValkeyPubSub.Get(system).Publisher</c>.
+/// requests arrived. When idle, a Publish goes out at once (no timer delay); while batches await their replies, a
+/// batch is every Publish that reached the mailbox before the publisher got to send, so under load batches grow by
+/// themselves. Obtain it with
+/// <c>ValkeyPubSub.Get(system).Publisher</c>.
 /// </summary>
 public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
 {
@@ -21,6 +23,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
     private readonly IActorRef _deadLetters = Context.System.DeadLetters;
     private IDatabase _database = null!;
     private Exception? _unavailable;
+    private bool _flushRequested;
 
     internal ValkeyPublisherActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider)
     {
@@ -77,6 +80,10 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
             case Publish publish:
                 OnPublish(publish);
                 break;
+            case FlushPublishes:
+                _flushRequested = false;
+                SendWaiting();
+                break;
             case PublishBatchCompleted completed:
                 OnBatchCompleted(completed.Batch);
                 break;
@@ -97,7 +104,17 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
         }
 
         _waiting.Enqueue(new PendingPublish(publish.Channel, payload, Sender));
-        SendWaiting();
+        if (_inFlight.Count == 0)
+        {
+            // Idle: out at once, no batching delay at all.
+            SendWaiting();
+        }
+        else if (!_flushRequested)
+        {
+            // Busy: the marker queues behind every Publish already in the mailbox, so they all join one batch.
+            _flushRequested = true;
+            Self.Tell(FlushPublishes.Instance);
+        }
     }
 
     private ArgumentException? Encode(object? payload, out RedisValue encoded)

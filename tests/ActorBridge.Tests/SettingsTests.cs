@@ -22,7 +22,7 @@ public sealed class SettingsTests(ValkeyServerFixture valkey, ITestOutputHelper 
         Assert.Null(settings.Protocol);
         Assert.Equal(TimeSpan.FromSeconds(3), settings.RouterPassivationGrace);
         Assert.Equal(1000, settings.MaxBatchSize);
-        Assert.Equal(2, settings.MaxBatchesInFlight);
+        Assert.Equal(4, settings.MaxBatchesInFlight);
         Assert.IsType<SystemTextJsonPayloadCodec>(settings.PayloadCodec);
     }
 

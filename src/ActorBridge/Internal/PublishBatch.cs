@@ -41,3 +41,9 @@ internal sealed class PublishBatch(PendingPublish[] items)
 
 /// <summary>Every reply of <see cref="Batch"/> is in.</summary>
 internal sealed record PublishBatchCompleted(PublishBatch Batch);
+
+/// <summary>Publisher to itself: send what has been collected.</summary>
+internal sealed record FlushPublishes
+{
+    public static readonly FlushPublishes Instance = new();
+}
