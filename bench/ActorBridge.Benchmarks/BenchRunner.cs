@@ -64,11 +64,12 @@ internal static class BenchRunner
         log.WriteLine($"Latency at {sizes.LatencyRate:N0} msg/s for {sizes.LatencyDuration.TotalSeconds:0} s each");
         var bridgeLatency = NewHistogram();
         var rawLatency = NewHistogram();
+        long bridgeCollections = 0, rawCollections = 0;
         for (var round = 0; round < Math.Min(sizes.Rounds, 2); round++)
         {
             await Pair(round % 2 == 0,
-                () => scenarios.BridgeLatencyAsync(bridgeLatency, sizes.LatencyDuration, sizes.LatencyRate),
-                () => scenarios.RawLatencyAsync(rawLatency, sizes.LatencyDuration, sizes.LatencyRate));
+                async () => bridgeCollections += await CountCollectionsAsync(() => scenarios.BridgeLatencyAsync(bridgeLatency, sizes.LatencyDuration, sizes.LatencyRate)),
+                async () => rawCollections += await CountCollectionsAsync(() => scenarios.RawLatencyAsync(rawLatency, sizes.LatencyDuration, sizes.LatencyRate)));
         }
 
         foreach (var (label, percentile) in new[] { ("p50", 50.0), ("p99", 99.0), ("p99.9", 99.9) })
@@ -80,6 +81,8 @@ internal static class BenchRunner
                 label == "p99" ? "<= raw + 100 µs" : "-", met));
         }
 
+        report.Rows.Add(new BenchRow($"4. Latency at {sizes.LatencyRate / 1000} k msg/s, gen0 GCs during the run", "count", bridgeCollections,
+            "raw publish to raw subscription", rawCollections, "-", null));
         report.Latencies.Add(Series("bridge, publish to receipt", bridgeLatency));
         report.Latencies.Add(Series("raw, publish to receipt", rawLatency));
 
@@ -125,6 +128,13 @@ internal static class BenchRunner
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ActorBridge.sln")))
             directory = directory.Parent;
         return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    private static async Task<long> CountCollectionsAsync(Func<Task> run)
+    {
+        var before = GC.CollectionCount(0);
+        await run();
+        return GC.CollectionCount(0) - before;
     }
 
     private static async Task Pair(bool bridgeFirst, Func<Task> bridge, Func<Task> baseline)
