@@ -134,3 +134,11 @@ public sealed record GetLocalSubscriptions;
 /// <param name="Channels">Exact channel names.</param>
 /// <param name="Patterns">Glob patterns.</param>
 public sealed record LocalSubscriptions(IReadOnlyList<string> Channels, IReadOnlyList<string> Patterns);
+
+/// <summary>Asks the connection actor whether the bridge is connected to the server. Answered with <see cref="ConnectionStatus"/>.</summary>
+public sealed record GetConnectionStatus;
+
+/// <summary>Whether the bridge's connection to the server is up, and to which endpoints it connects.</summary>
+/// <param name="IsConnected">True while the client library reports the connection up.</param>
+/// <param name="Endpoints">The configured endpoints, as <c>host:port</c>.</param>
+public sealed record ConnectionStatus(bool IsConnected, IReadOnlyList<string> Endpoints);

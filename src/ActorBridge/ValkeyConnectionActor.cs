@@ -21,31 +21,52 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
 {
     private readonly ValkeyPubSubSettings _settings;
     private readonly ConnectionProvider _connectionProvider;
+    private readonly BridgeMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<SubscriptionKey, RouterEntry> _entries = [];
     private readonly Dictionary<IActorRef, RouterEntry> _entriesByRouter = [];
     private long _routerSequence;
+    private IConnectionMultiplexer? _connection;
     private ISubscriber _subscriber = null!;
     private IDatabase _database = null!;
+    private bool _connected;
+    private EventHandler<ConnectionFailedEventArgs>? _onConnectionEvent;
 
-    internal ValkeyConnectionActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider)
+    internal ValkeyConnectionActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics)
     {
         _settings = settings;
         _connectionProvider = connectionProvider;
+        _metrics = metrics;
         Connecting();
     }
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
 
-    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider) =>
-        FactoryProducer<ValkeyConnectionActor>.Props(() => new ValkeyConnectionActor(settings, connectionProvider));
+    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics) =>
+        FactoryProducer<ValkeyConnectionActor>.Props(() => new ValkeyConnectionActor(settings, connectionProvider, metrics));
 
     /// <inheritdoc />
     protected override void PreStart() =>
         _connectionProvider.GetAsync().PipeTo(Self,
             success: connection => new ConnectionReady(connection),
             failure: cause => new ConnectionUnavailable(cause));
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (_connection is not null && _onConnectionEvent is not null)
+        {
+            // A borrowed connection outlives this actor: leave no handler behind on it.
+            _connection.ConnectionFailed -= _onConnectionEvent;
+            _connection.ConnectionRestored -= _onConnectionEvent;
+        }
+
+        if (_connected)
+            _metrics.ConnectionDown();
+        foreach (var entry in _entries.Values)
+            _metrics.RouterStopped(entry.Key.Kind);
+    }
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -56,9 +77,15 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
     {
         Receive<ConnectionReady>(ready =>
         {
+            _connection = ready.Connection;
             _subscriber = ready.Connection.GetSubscriber();
             _database = ready.Connection.GetDatabase();
-            _log.Info("ActorBridge connection actor ready ({0})", ready.Connection.IsConnected ? "connected" : "connecting in the background");
+            // Client events arrive on the client's threads: hand them to the actor, touch no state there.
+            var self = Self;
+            _onConnectionEvent = (_, e) => self.Tell(new ConnectionEvent(e.ConnectionType, e.FailureType, e.Exception?.Message));
+            ready.Connection.ConnectionFailed += _onConnectionEvent;
+            ready.Connection.ConnectionRestored += _onConnectionEvent;
+            UpdateConnected(ready.Connection.IsConnected, null);
             Become(Ready);
             Stash.UnstashAll();
         });
@@ -96,12 +123,37 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
         Receive<ServerUnsubscribed>(OnServerUnsubscribed);
         Receive<Terminated>(terminated => OnRouterTerminated(terminated.ActorRef));
 
+        Receive<ConnectionEvent>(e => UpdateConnected(_connection!.IsConnected, e));
+        Receive<GetConnectionStatus>(_ => Sender.Tell(new ConnectionStatus(_connection!.IsConnected,
+            [.. _connection.GetEndPoints().Select(endpoint => endpoint.ToString() ?? "")])));
         Receive<GetChannels>(OnGetChannels);
         Receive<GetSubscriberCounts>(OnGetSubscriberCounts);
         Receive<GetPatternCount>(_ => Introspect("PUBSUB NUMPAT", ["NUMPAT"], result => new PatternCount((long)result)));
         Receive<GetLocalSubscriptions>(_ => Sender.Tell(new LocalSubscriptions(
             [.. _entries.Keys.Where(k => k.Kind == SubscriptionKind.Channel).Select(k => k.Name)],
             [.. _entries.Keys.Where(k => k.Kind == SubscriptionKind.Pattern).Select(k => k.Name)])));
+    }
+
+    private void UpdateConnected(bool connected, ConnectionEvent? cause)
+    {
+        if (connected == _connected && cause is not null)
+            return; // the same state again (RESP2 has two sockets, each reporting): log once per change
+
+        if (connected)
+        {
+            _log.Info("ActorBridge connected to Valkey at {0}", string.Join(", ", _connection!.GetEndPoints().Select(e => e.ToString())));
+            if (!_connected)
+                _metrics.ConnectionUp();
+        }
+        else
+        {
+            _log.Warning("ActorBridge is not connected to Valkey ({0}); the client keeps reconnecting in the background",
+                cause is null ? "first connection attempt failed" : $"{cause.FailureType} on the {cause.ConnectionType} connection: {cause.Message}");
+            if (_connected)
+                _metrics.ConnectionDown();
+        }
+
+        _connected = connected;
     }
 
     private void OnSubscriptionRequest(string requestName, SubscriptionKind kind, string? name, IActorRef? subscriber, Func<IActorRef, object> toCommand)
@@ -134,10 +186,11 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
         }
 
         var router = Context.ActorOf(
-            SubscriptionRouterActor.Props(key, _settings.RouterPassivationGrace),
+            SubscriptionRouterActor.Props(key, _settings.RouterPassivationGrace, _metrics),
             // Channel names are arbitrary text; they never become actor names.
             $"{(key.Kind == SubscriptionKind.Channel ? "channel" : "pattern")}-{++_routerSequence}");
         Context.Watch(router);
+        _metrics.RouterStarted(key.Kind);
         entry = new RouterEntry(key, router);
         entry.Pending.Enqueue(request);
         _entries.Add(key, entry);
@@ -255,6 +308,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
         entry.DeliverTo = null;
         entry.Queue?.UnsubscribeAsync(CommandFlags.FireAndForget);
         FailPending(entry, new ValkeyBridgeException($"The router of {entry.Key} stopped unexpectedly; send the request again."));
+        _metrics.RouterStopped(entry.Key.Kind);
         _entries.Remove(entry.Key);
         _entriesByRouter.Remove(router);
     }
@@ -284,6 +338,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
 
     private void RemoveEntry(RouterEntry entry)
     {
+        _metrics.RouterStopped(entry.Key.Kind);
         _entries.Remove(entry.Key);
         _entriesByRouter.Remove(entry.Router);
         Context.Unwatch(entry.Router);
@@ -293,18 +348,27 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
     private bool IsCurrent(RouterEntry entry) =>
         _entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry);
 
-    private static Action<ChannelMessage> CreateDeliveryHandler(RouterEntry entry)
+    private Action<ChannelMessage> CreateDeliveryHandler(RouterEntry entry)
     {
         // Runs on the client library's delivery loop, one message at a time and in order: no actor state here.
+        var metrics = _metrics;
         var name = entry.Key.Name;
-        if (entry.Key.Kind == SubscriptionKind.Channel)
+        var exact = entry.Key.Kind == SubscriptionKind.Channel;
+        return message =>
         {
-            return message => entry.DeliverTo?.Tell(
-                new ValkeyMessage(name, null, (byte[]?)message.Message ?? []), ActorRefs.NoSender);
-        }
+            metrics.Received();
+            var router = entry.DeliverTo;
+            if (router is null)
+            {
+                metrics.Dropped();
+                return;
+            }
 
-        return message => entry.DeliverTo?.Tell(
-            new ValkeyMessage(message.Channel.ToString(), name, (byte[]?)message.Message ?? []), ActorRefs.NoSender);
+            var delivery = exact
+                ? new ValkeyMessage(name, null, (byte[]?)message.Message ?? [])
+                : new ValkeyMessage(message.Channel.ToString(), name, (byte[]?)message.Message ?? []);
+            router.Tell(delivery, ActorRefs.NoSender);
+        };
     }
 
     private void OnGetChannels(GetChannels request)

@@ -18,6 +18,9 @@ namespace ActorBridge;
 /// </example>
 public sealed class ValkeyPubSub : IExtension
 {
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the bridge records on (for OpenTelemetry's <c>AddMeter</c>).</summary>
+    public const string MeterName = "ActorBridge";
+
     private readonly ConnectionProvider _connectionProvider;
 
     /// <summary>Created by <see cref="ValkeyPubSubExtensionProvider"/>; use <see cref="Get"/>.</summary>
@@ -27,11 +30,13 @@ public sealed class ValkeyPubSub : IExtension
         ArgumentNullException.ThrowIfNull(system);
         system.Settings.InjectTopLevelFallback(DefaultConfig());
         Settings = ValkeyPubSubSettings.Create(system.Settings.Config);
-        _connectionProvider = new ConnectionProvider(Settings);
+        var setup = system.Settings.Setup.Get<ValkeyPubSubSetup>();
+        _connectionProvider = new ConnectionProvider(Settings, setup.HasValue ? setup.Value.Connection : null);
         system.RegisterOnTermination(_connectionProvider.Dispose);
+        var metrics = new BridgeMetrics(system.Name);
 
-        Connection = system.SystemActorOf(ValkeyConnectionActor.Props(Settings, _connectionProvider), "valkey-connection");
-        Publisher = system.SystemActorOf(ValkeyPublisherActor.Props(Settings, _connectionProvider), "valkey-publisher");
+        Connection = system.SystemActorOf(ValkeyConnectionActor.Props(Settings, _connectionProvider, metrics), "valkey-connection");
+        Publisher = system.SystemActorOf(ValkeyPublisherActor.Props(Settings, _connectionProvider, metrics), "valkey-publisher");
     }
 
     /// <summary>The settings in effect.</summary>

@@ -17,6 +17,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
 {
     private readonly ValkeyPubSubSettings _settings;
     private readonly ConnectionProvider _connectionProvider;
+    private readonly BridgeMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<PendingPublish> _waiting = new();
     private readonly Queue<PublishBatch> _inFlight = new();
@@ -25,17 +26,18 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
     private Exception? _unavailable;
     private bool _flushRequested;
 
-    internal ValkeyPublisherActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider)
+    internal ValkeyPublisherActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics)
     {
         _settings = settings;
         _connectionProvider = connectionProvider;
+        _metrics = metrics;
     }
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
 
-    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider) =>
-        FactoryProducer<ValkeyPublisherActor>.Props(() => new ValkeyPublisherActor(settings, connectionProvider));
+    internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics) =>
+        FactoryProducer<ValkeyPublisherActor>.Props(() => new ValkeyPublisherActor(settings, connectionProvider, metrics));
 
     /// <inheritdoc />
     protected override void PreStart() =>
@@ -67,10 +69,15 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
     private void Unavailable(object message)
     {
         if (message is Publish)
+        {
+            _metrics.PublishFailed(1);
             Reply(Sender, new Status.Failure(new ValkeyBridgeException(
                 $"ActorBridge has no Valkey connection: {_unavailable!.Message}", _unavailable)));
+        }
         else
+        {
             Unhandled(message);
+        }
     }
 
     private void Ready(object message)
@@ -99,6 +106,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
         var error = Validation.CheckName(publish.Channel, "Publish.Channel", "channel") ?? Encode(publish.Payload, out payload);
         if (error is not null)
         {
+            _metrics.PublishFailed(1);
             Reply(Sender, new Status.Failure(error));
             return;
         }
@@ -175,6 +183,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
                 batch.Execute();
             }
 
+            _metrics.BatchSent(items.Length);
             var inFlight = new PublishBatch(items);
             _inFlight.Enqueue(inFlight);
             inFlight.AwaitRepliesAsync(replies).PipeTo(Self);
@@ -217,6 +226,10 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
             }
         }
 
+        var failures = batch.Errors?.Count(e => e is not null) ?? 0;
+        _metrics.Published(batch.Items.Length - failures);
+        if (failures > 0)
+            _metrics.PublishFailed(failures);
         if (unanswerableFailures > 0)
             _log.Warning("{0} Publish request(s) sent without a sender failed and were not sent: {1}",
                 unanswerableFailures, firstFailure!.Message);

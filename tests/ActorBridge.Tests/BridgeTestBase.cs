@@ -9,7 +9,7 @@ namespace ActorBridge.Tests;
 public abstract class BridgeTestBase : Akka.TestKit.Xunit2.TestKit, IClassFixture<ValkeyServerFixture>
 {
     protected BridgeTestBase(ValkeyServerFixture valkey, ITestOutputHelper output, string extraConfig = "")
-        : base(BridgeConfig(valkey.Server.ConnectionString, extraConfig), output: output)
+        : base(BridgeConfig(valkey.Server.ConnectionString, extraConfig), UniqueSystemName(), output)
     {
         Valkey = valkey;
     }
@@ -26,6 +26,11 @@ public abstract class BridgeTestBase : Akka.TestKit.Xunit2.TestKit, IClassFixtur
             }
             {{extraConfig}}
             """);
+
+    private static int _systems;
+
+    /// <summary>Systems get distinct names, so metrics tagged with the system name stay apart across parallel tests.</summary>
+    private static string UniqueSystemName() => $"test-{Interlocked.Increment(ref _systems)}";
 
     /// <summary>A channel name no other test uses.</summary>
     protected static string UniqueChannel(string prefix = "test") => $"{prefix}:{Guid.NewGuid():N}";

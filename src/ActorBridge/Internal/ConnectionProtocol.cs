@@ -18,3 +18,6 @@ internal sealed record ServerSubscribeFailed(RouterEntry Entry, Exception Cause)
 
 /// <summary>The server subscription of <see cref="Entry"/> was released (<see cref="Cause"/> is set if that failed).</summary>
 internal sealed record ServerUnsubscribed(RouterEntry Entry, Exception? Cause);
+
+/// <summary>The client reported a connection failing or being restored (sent from the client's event threads).</summary>
+internal sealed record ConnectionEvent(ConnectionType ConnectionType, ConnectionFailureType FailureType, string? Message);

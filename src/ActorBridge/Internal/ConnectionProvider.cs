@@ -3,20 +3,28 @@ using StackExchange.Redis;
 namespace ActorBridge.Internal;
 
 /// <summary>
-/// Creates the one <see cref="IConnectionMultiplexer"/> that the connection actor and the publisher actor of an
-/// ActorSystem share, on first use, and disposes it when the system terminates. Actors get it through
-/// <see cref="GetAsync"/> with PipeTo, so none of them blocks while it connects.
+/// Supplies the one <see cref="IConnectionMultiplexer"/> that the connection actor and the publisher actor of an
+/// ActorSystem share: either one the host lends (never disposed here) or one created on first use from the
+/// settings and disposed when the system terminates. Actors get it through <see cref="GetAsync"/> with PipeTo,
+/// so none of them blocks while it connects.
 /// </summary>
 internal sealed class ConnectionProvider : IDisposable
 {
     private readonly ValkeyPubSubSettings _settings;
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
+    private readonly bool _owned;
 
-    public ConnectionProvider(ValkeyPubSubSettings settings)
+    public ConnectionProvider(ValkeyPubSubSettings settings, IConnectionMultiplexer? borrowed = null)
     {
         _settings = settings;
-        _connection = new Lazy<Task<IConnectionMultiplexer>>(ConnectAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+        _owned = borrowed is null;
+        _connection = borrowed is null
+            ? new Lazy<Task<IConnectionMultiplexer>>(ConnectAsync, LazyThreadSafetyMode.ExecutionAndPublication)
+            : new Lazy<Task<IConnectionMultiplexer>>(Task.FromResult(borrowed));
     }
+
+    /// <summary>Whether the bridge created the connection (and so disposes it) rather than borrowing the host's.</summary>
+    public bool Owned => _owned;
 
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 
@@ -56,7 +64,7 @@ internal sealed class ConnectionProvider : IDisposable
 
     public void Dispose()
     {
-        if (_connection.IsValueCreated)
+        if (_owned && _connection.IsValueCreated)
             _ = DisposeWhenConnectedAsync(_connection.Value);
     }
 

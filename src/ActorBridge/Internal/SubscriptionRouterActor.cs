@@ -14,23 +14,24 @@ internal sealed class SubscriptionRouterActor : UntypedActor, IWithTimers
 
     private readonly SubscriptionKey _key;
     private readonly TimeSpan _grace;
+    private readonly BridgeMetrics _metrics;
     private readonly HashSet<IActorRef> _subscribers = [];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // A copy of _subscribers for the fan-out loop, rebuilt lazily after a change.
     private IActorRef[] _targets = [];
     private bool _targetsStale;
 
-    public SubscriptionRouterActor(SubscriptionKey key, TimeSpan grace)
+    public SubscriptionRouterActor(SubscriptionKey key, TimeSpan grace, BridgeMetrics metrics)
     {
         _key = key;
         _grace = grace;
+        _metrics = metrics;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SubscriptionKey key, TimeSpan grace) =>
-        FactoryProducer<SubscriptionRouterActor>.Props(() => new SubscriptionRouterActor(key, grace));
+    public static Props Props(SubscriptionKey key, TimeSpan grace, BridgeMetrics metrics) =>
+        FactoryProducer<SubscriptionRouterActor>.Props(() => new SubscriptionRouterActor(key, grace, metrics));
 
     protected override void OnReceive(object message)
     {
@@ -59,7 +60,7 @@ internal sealed class SubscriptionRouterActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 if (_subscribers.Remove(terminated.ActorRef))
                 {
-                    _log.Debug("Subscriber {0} of {1} terminated", terminated.ActorRef, _key);
+                    Context.GetLogger().Debug("Subscriber {0} of {1} terminated", terminated.ActorRef, _key);
                     SubscriberGone();
                 }
                 break;
@@ -95,6 +96,7 @@ internal sealed class SubscriptionRouterActor : UntypedActor, IWithTimers
 
         foreach (var target in _targets)
             target.Tell(delivery, ActorRefs.NoSender);
+        _metrics.Delivered(_targets.Length);
     }
 
     private void SubscriberGone()
