@@ -1,8 +1,10 @@
 namespace Demo;
 
 /// <summary>The demo's command line: a command, its arguments, and the options every command takes.</summary>
-internal sealed record DemoArguments(string Command, IReadOnlyList<string> Arguments, string? Url, bool Help)
+internal sealed record DemoArguments(string Command, IReadOnlyList<string> Arguments, string? Url, bool Help, double Rate = DemoArguments.DefaultRate)
 {
+    public const double DefaultRate = 40;
+
     public const string Usage = """
         ActorBridge demo: Valkey's Pub/Sub cookbook, as Akka.NET actors.
 
@@ -17,6 +19,10 @@ internal sealed record DemoArguments(string Command, IReadOnlyList<string> Argum
           psubscribe PATTERN...     the same for glob patterns such as ai:*
           channels [PATTERN]        the active channels (PUBSUB CHANNELS), one a line
           numsub CHANNEL...         subscribers per channel (PUBSUB NUMSUB), "CHANNEL: N" a line
+          llm-stream [--rate N]     a simulated model streams tokens on ai:llm:tokens:{id} (N a second, default
+                                    40) to an actor, an Akka.Streams source and a pattern subscriber; prints
+                                    each one's time to first token and per-token latency p50 / p99. Like the
+                                    tour, starts a throwaway server when neither --url nor VALKEY_URL is set.
 
         options:
           --url URL                 the server: host:port (a StackExchange.Redis configuration string) or
@@ -33,6 +39,7 @@ internal sealed record DemoArguments(string Command, IReadOnlyList<string> Argum
         ["psubscribe"] = (1, int.MaxValue),
         ["channels"] = (0, 1),
         ["numsub"] = (1, int.MaxValue),
+        ["llm-stream"] = (0, 0),
     };
 
     /// <summary>Parses the arguments.</summary>
@@ -41,6 +48,7 @@ internal sealed record DemoArguments(string Command, IReadOnlyList<string> Argum
     {
         string? url = null;
         var help = false;
+        var rate = DefaultRate;
         var positional = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -51,6 +59,8 @@ internal sealed record DemoArguments(string Command, IReadOnlyList<string> Argum
                 url = i + 1 < args.Count ? args[++i] : throw new ArgumentException("--url needs a value, for example --url 127.0.0.1:6379.");
             else if (arg.StartsWith("--url=", StringComparison.Ordinal))
                 url = arg["--url=".Length..];
+            else if (arg == "--rate")
+                rate = i + 1 < args.Count ? ParseRate(args[++i]) : throw new ArgumentException("--rate needs a value, for example --rate 40.");
             else if (arg.StartsWith("--", StringComparison.Ordinal))
                 throw new ArgumentException($"unknown option {arg}; see --help.");
             else
@@ -74,6 +84,11 @@ internal sealed record DemoArguments(string Command, IReadOnlyList<string> Argum
             });
         if (url is not null && string.IsNullOrWhiteSpace(url))
             throw new ArgumentException("--url is empty.");
-        return new DemoArguments(command, rest, url, false);
+        return new DemoArguments(command, rest, url, false, rate);
     }
+
+    private static double ParseRate(string value) =>
+        double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate is > 0 and <= 100_000
+            ? rate
+            : throw new ArgumentException($"--rate must be a number of tokens a second between 0 and 100000, not '{value}'.");
 }

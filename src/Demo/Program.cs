@@ -32,7 +32,7 @@ try
     {
         connectionString = ValkeyUrl.ToConfigurationString(url);
     }
-    else if (arguments.Command == "tour")
+    else if (arguments.Command is "tour" or "llm-stream")
     {
         ownServer = await ValkeyServer.StartAsync();
         connectionString = ownServer.ConnectionString;
@@ -60,6 +60,7 @@ try
         "psubscribe" => Commands.SubscribeAsync(system, arguments.Arguments, patterns: true, stop.Token),
         "channels" => Commands.ChannelsAsync(system, arguments.Arguments.FirstOrDefault()),
         "numsub" => Commands.NumSubAsync(system, arguments.Arguments),
+        "llm-stream" => LlmStream.RunAsync(system, arguments.Rate),
         _ => throw new ArgumentException($"unknown command '{arguments.Command}'"),
     });
     return 0;

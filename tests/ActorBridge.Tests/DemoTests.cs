@@ -28,6 +28,20 @@ public sealed partial class DemoTests(ValkeyServerFixture valkey, ITestOutputHel
     }
 
     [Fact]
+    public async Task The_llm_stream_example_renders_the_whole_text_in_three_consumers_and_reports_latency()
+    {
+        var (exitCode, stdout, stderr) = await RunDemoAsync(withUrl: true, "llm-stream", "--rate", "200");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("Valkey Pub/Sub pushes each token to every subscriber", stdout);
+        var rows = stdout.Split('\n').Where(line => line.EndsWith("complete", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Contains(rows, r => r.StartsWith("actor (Subscribe)", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("stream (ValkeyStreams.Source)", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("pattern (ai:llm:tokens:*)", StringComparison.Ordinal));
+        Assert.DoesNotContain("INCOMPLETE", stdout);
+    }
+
+    [Fact]
     public async Task Publish_reaches_a_valkey_cli_subscriber_and_prints_the_count()
     {
         var channel = $"demo:{Guid.NewGuid():N}";
@@ -95,6 +109,7 @@ public sealed partial class DemoTests(ValkeyServerFixture valkey, ITestOutputHel
     [InlineData("frobnicate")]
     [InlineData("numsub")]
     [InlineData("--url")]
+    [InlineData("llm-stream --rate fast")]
     public async Task Bad_arguments_print_one_line_and_exit_non_zero(string arguments)
     {
         var (exitCode, stdout, stderr) = await RunDemoAsync(withUrl: false, arguments.Split(' '));
