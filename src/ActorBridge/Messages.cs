@@ -142,3 +142,17 @@ public sealed record GetConnectionStatus;
 /// <param name="IsConnected">True while the client library reports the connection up.</param>
 /// <param name="Endpoints">The configured endpoints, as <c>host:port</c>.</param>
 public sealed record ConnectionStatus(bool IsConnected, IReadOnlyList<string> Endpoints);
+
+/// <summary>
+/// Sent to every subscriber (and published on the ActorSystem's EventStream) when the bridge loses its connection to
+/// the server. Messages published until <see cref="ConnectionRestored"/> arrives are not delivered: Pub/Sub keeps
+/// nothing for absent subscribers. Subscribers may ignore it; their subscriptions are restored on their own.
+/// </summary>
+/// <param name="Reason">What the client reported, without secrets.</param>
+public sealed record ConnectionLost(string Reason);
+
+/// <summary>
+/// Sent to every subscriber (and published on the EventStream) when the connection is back and the bridge's
+/// subscriptions are live again. Messages published during the gap were missed.
+/// </summary>
+public sealed record ConnectionRestored;

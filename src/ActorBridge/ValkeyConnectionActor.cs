@@ -17,8 +17,12 @@ namespace ActorBridge;
 /// <see cref="GetPatternCount"/> and <see cref="GetLocalSubscriptions"/>. Obtain it with
 /// <c>ValkeyPubSub.Get(system).Connection</c>.
 /// </remarks>
-public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
+public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReconcileDelay = TimeSpan.FromSeconds(1);
+    private static readonly RedisChannel ProbeChannel = RedisChannel.Literal("actorbridge:probe");
+
     private readonly ValkeyPubSubSettings _settings;
     private readonly ConnectionProvider _connectionProvider;
     private readonly BridgeMetrics _metrics;
@@ -30,6 +34,8 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
     private ISubscriber _subscriber = null!;
     private IDatabase _database = null!;
     private bool _connected;
+    private bool _everConnected;
+    private string? _authenticationFailure;
     private EventHandler<ConnectionFailedEventArgs>? _onConnectionEvent;
 
     internal ValkeyConnectionActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics)
@@ -42,6 +48,9 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics) =>
         FactoryProducer<ValkeyConnectionActor>.Props(() => new ValkeyConnectionActor(settings, connectionProvider, metrics));
@@ -85,7 +94,12 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
             _onConnectionEvent = (_, e) => self.Tell(new ConnectionEvent(e.ConnectionType, e.FailureType, e.Exception?.Message));
             ready.Connection.ConnectionFailed += _onConnectionEvent;
             ready.Connection.ConnectionRestored += _onConnectionEvent;
-            UpdateConnected(ready.Connection.IsConnected, null);
+            // Events can be missed (or come per socket); a cheap periodic look keeps the state right regardless.
+            Timers.StartPeriodicTimer(nameof(CheckConnection), CheckConnection.Instance, CheckInterval);
+            if (IsUp())
+                UpdateConnected(true, "");
+            else
+                _log.Warning("ActorBridge could not connect to Valkey at {0} yet; the client keeps trying in the background", Endpoints());
             Become(Ready);
             Stash.UnstashAll();
         });
@@ -123,9 +137,12 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
         Receive<ServerUnsubscribed>(OnServerUnsubscribed);
         Receive<Terminated>(terminated => OnRouterTerminated(terminated.ActorRef));
 
-        Receive<ConnectionEvent>(e => UpdateConnected(_connection!.IsConnected, e));
-        Receive<GetConnectionStatus>(_ => Sender.Tell(new ConnectionStatus(_connection!.IsConnected,
-            [.. _connection.GetEndPoints().Select(endpoint => endpoint.ToString() ?? "")])));
+        Receive<ConnectionEvent>(OnConnectionEvent);
+        Receive<CheckConnection>(_ => UpdateConnected(IsUp(), "the client reports the connection down"));
+        Receive<ReconcileResult>(OnReconcileResult);
+        Receive<ReconcileNow>(_ => Reconcile());
+        Receive<GetConnectionStatus>(_ => Sender.Tell(new ConnectionStatus(_connected,
+            [.. _connection!.GetEndPoints().Select(endpoint => endpoint.ToString() ?? "")])));
         Receive<GetChannels>(OnGetChannels);
         Receive<GetSubscriberCounts>(OnGetSubscriberCounts);
         Receive<GetPatternCount>(_ => Introspect("PUBSUB NUMPAT", ["NUMPAT"], result => new PatternCount((long)result)));
@@ -134,26 +151,127 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
             [.. _entries.Keys.Where(k => k.Kind == SubscriptionKind.Pattern).Select(k => k.Name)])));
     }
 
-    private void UpdateConnected(bool connected, ConnectionEvent? cause)
-    {
-        if (connected == _connected && cause is not null)
-            return; // the same state again (RESP2 has two sockets, each reporting): log once per change
+    private bool IsUp() => _connection!.IsConnected && _subscriber.IsConnected(ProbeChannel);
 
-        if (connected)
+    private string Endpoints() => string.Join(", ", _connection!.GetEndPoints().Select(e => e.ToString()));
+
+    private void OnConnectionEvent(ConnectionEvent e)
+    {
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            OnAuthenticationFailed();
+        UpdateConnected(IsUp(), $"{e.FailureType} on the {e.ConnectionType} connection: {e.Message}");
+    }
+
+    private void UpdateConnected(bool connected, string reason)
+    {
+        if (connected == _connected)
         {
-            _log.Info("ActorBridge connected to Valkey at {0}", string.Join(", ", _connection!.GetEndPoints().Select(e => e.ToString())));
-            if (!_connected)
-                _metrics.ConnectionUp();
-        }
-        else
-        {
-            _log.Warning("ActorBridge is not connected to Valkey ({0}); the client keeps reconnecting in the background",
-                cause is null ? "first connection attempt failed" : $"{cause.FailureType} on the {cause.ConnectionType} connection: {cause.Message}");
-            if (_connected)
-                _metrics.ConnectionDown();
+            if (connected)
+                RetryAwaitingSubscriptions();
+            return; // the same state again (RESP2 has two sockets, each reporting): log once per change
         }
 
         _connected = connected;
+        if (connected)
+        {
+            _authenticationFailure = null;
+            _log.Info("ActorBridge connected to Valkey at {0}", Endpoints());
+            _metrics.ConnectionUp();
+            RetryAwaitingSubscriptions();
+            if (_everConnected)
+            {
+                Notify(new ConnectionRestored());
+                Timers.StartSingleTimer(nameof(Reconcile), new ReconcileNow(), ReconcileDelay);
+            }
+
+            _everConnected = true;
+        }
+        else
+        {
+            _log.Warning("ActorBridge lost its connection to Valkey at {0} ({1}); the client keeps reconnecting in the background", Endpoints(), reason);
+            _metrics.ConnectionDown();
+            Notify(new ConnectionLost(reason));
+        }
+    }
+
+    private void Notify(object notice)
+    {
+        foreach (var entry in _entries.Values)
+            entry.Router.Tell(notice);
+        Context.System.EventStream.Publish(notice);
+    }
+
+    private void OnAuthenticationFailed()
+    {
+        if (_authenticationFailure is not null)
+            return;
+        _authenticationFailure =
+            "Valkey refused the credentials (AUTH failed); check the user and password in akka.valkey-bridge.connection-string.";
+        _log.Error("{0} Subscriptions wait until the connection succeeds; requests are answered with a failure meanwhile.", _authenticationFailure);
+        var error = new ValkeyBridgeException(_authenticationFailure);
+        foreach (var entry in _entries.Values.Where(e => e.AwaitingConnection).ToList())
+        {
+            FailPending(entry, error);
+            RemoveEntry(entry);
+        }
+    }
+
+    private void RetryAwaitingSubscriptions()
+    {
+        foreach (var entry in _entries.Values.Where(e => e.AwaitingConnection).ToList())
+            SubscribeOnServer(entry);
+    }
+
+    /// <summary>
+    /// After a reconnect the client re-subscribes on its own; the connection actor's state is what counts, so it
+    /// checks the server against it and makes again whatever is missing.
+    /// </summary>
+    private void Reconcile()
+    {
+        var channels = _entries.Values.Where(e => e is { State: RouterState.Active, Key.Kind: SubscriptionKind.Channel }).Select(e => e.Key.Name).ToList();
+        var patterns = _entries.Values.Count(e => e is { State: RouterState.Active, Key.Kind: SubscriptionKind.Pattern });
+        if (channels.Count == 0 && patterns == 0)
+            return;
+        ReconcileAsync(_database, channels, patterns).PipeTo(Self,
+            failure: cause =>
+            {
+                _log.Warning("Checking the subscriptions after a reconnect failed: {0}", cause.Message);
+                return new ReconcileResult([], false);
+            });
+    }
+
+    private static async Task<ReconcileResult> ReconcileAsync(IDatabase database, List<string> channels, int patterns)
+    {
+        var missing = new List<string>();
+        foreach (var chunk in channels.Chunk(500))
+        {
+            var reply = (RedisResult[])(await database.ExecuteAsync("PUBSUB", ["NUMSUB", .. chunk]).ConfigureAwait(false))!;
+            for (var i = 0; i + 1 < reply.Length; i += 2)
+            {
+                if ((long)reply[i + 1] == 0)
+                    missing.Add((string)reply[i]!);
+            }
+        }
+
+        var patternsOnServer = patterns == 0 ? 0 : (long)await database.ExecuteAsync("PUBSUB", "NUMPAT").ConfigureAwait(false);
+        return new ReconcileResult(missing, patternsOnServer < patterns);
+    }
+
+    private void OnReconcileResult(ReconcileResult result)
+    {
+        var repair = result.MissingChannels.Select(name => new SubscriptionKey(SubscriptionKind.Channel, name))
+            .Concat(result.PatternsMissing ? _entries.Keys.Where(k => k.Kind == SubscriptionKind.Pattern) : [])
+            .Select(key => _entries.GetValueOrDefault(key))
+            .OfType<RouterEntry>()
+            .Where(entry => entry.State == RouterState.Active)
+            .ToList();
+        foreach (var entry in repair)
+        {
+            _log.Warning("The server lost the subscription of {0} in the reconnect; making it again", entry.Key);
+            entry.Queue?.UnsubscribeAsync(CommandFlags.FireAndForget);
+            entry.Queue = null;
+            SubscribeOnServer(entry);
+        }
     }
 
     private void OnSubscriptionRequest(string requestName, SubscriptionKind kind, string? name, IActorRef? subscriber, Func<IActorRef, object> toCommand)
@@ -185,6 +303,12 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
             return;
         }
 
+        if (!_connected && _authenticationFailure is not null && request is AddSubscriber refused)
+        {
+            refused.ReplyTo.Tell(new Status.Failure(new ValkeyBridgeException(_authenticationFailure)));
+            return;
+        }
+
         var router = Context.ActorOf(
             SubscriptionRouterActor.Props(key, _settings.RouterPassivationGrace, _metrics),
             // Channel names are arbitrary text; they never become actor names.
@@ -201,6 +325,9 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
     private void SubscribeOnServer(RouterEntry entry)
     {
         entry.State = RouterState.Subscribing;
+        entry.AwaitingConnection = !_connected;
+        if (entry.AwaitingConnection)
+            return; // made when the connection is up; the requests wait in the entry meanwhile
         _subscriber.SubscribeAsync(entry.ServerChannel).PipeTo(Self,
             success: queue => new ServerSubscribed(entry, queue),
             failure: cause => new ServerSubscribeFailed(entry, cause));
@@ -231,6 +358,14 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash
             return;
 
         var verb = entry.Key.Kind == SubscriptionKind.Channel ? "SUBSCRIBE" : "PSUBSCRIBE";
+        if (failed.Cause is RedisConnectionException or RedisTimeoutException or TimeoutException && _authenticationFailure is null)
+        {
+            // The connection, not the request, failed: keep the requests and try again once it is up.
+            _log.Debug("{0} to {1} did not go through ({2}); trying again when connected", verb, entry.Key, failed.Cause.Message);
+            entry.AwaitingConnection = true;
+            return;
+        }
+
         _log.Warning("{0} to {1} failed: {2}", verb, entry.Key, failed.Cause.Message);
         var error = new ValkeyBridgeException(
             $"{verb} to {entry.Key} failed: {failed.Cause.Message}. The subscription was not made; check that the " +

@@ -27,6 +27,15 @@ public sealed record ValkeyPubSubSettings
     /// <summary>The most batches awaiting replies at once (<c>publisher.max-batches-in-flight</c>).</summary>
     public int MaxBatchesInFlight { get; init; }
 
+    /// <summary>How long a Publish may wait for the server's reply before it is answered with a failure (<c>publisher.publish-timeout</c>).</summary>
+    public TimeSpan PublishTimeout { get; init; }
+
+    /// <summary>The most Publish requests waiting or in flight; past it a Publish fails at once (<c>publisher.max-pending-publishes</c>).</summary>
+    public int MaxPendingPublishes { get; init; }
+
+    /// <summary>The largest payload a Publish may carry, in bytes, after encoding (<c>publisher.max-payload-bytes</c>).</summary>
+    public int MaxPayloadBytes { get; init; }
+
     /// <summary>Reads the settings from a config whose root holds <c>akka.valkey-bridge</c>.</summary>
     /// <param name="config">The config, with the reference config as fallback.</param>
     /// <returns>The validated settings.</returns>
@@ -46,6 +55,9 @@ public sealed record ValkeyPubSubSettings
             RouterPassivationGrace = Read(section, "router.passivation-grace", "a duration such as 3s or 250ms", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(3))),
             MaxBatchSize = Read(section, "publisher.max-batch-size", "an integer", key => section.GetInt(key, 1000)),
             MaxBatchesInFlight = Read(section, "publisher.max-batches-in-flight", "an integer", key => section.GetInt(key, 4)),
+            PublishTimeout = Read(section, "publisher.publish-timeout", "a duration such as 5s", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(5))),
+            MaxPendingPublishes = Read(section, "publisher.max-pending-publishes", "an integer", key => section.GetInt(key, 100_000)),
+            MaxPayloadBytes = Read(section, "publisher.max-payload-bytes", "a size in bytes such as 1048576 or 1MiB", key => checked((int)(section.GetByteSize(key) ?? 1_048_576))),
         };
         settings.Validate();
         return settings;
@@ -56,6 +68,7 @@ public sealed record ValkeyPubSubSettings
     public override string ToString() =>
         $"ValkeyPubSubSettings {{ ConnectionString = {RedactedConnectionString()}, Protocol = {Protocol?.ToString() ?? "default"}, " +
         $"RouterPassivationGrace = {RouterPassivationGrace}, MaxBatchSize = {MaxBatchSize}, MaxBatchesInFlight = {MaxBatchesInFlight}, " +
+        $"PublishTimeout = {PublishTimeout}, MaxPendingPublishes = {MaxPendingPublishes}, MaxPayloadBytes = {MaxPayloadBytes}, " +
         $"PayloadCodec = {PayloadCodec.GetType().Name} }}";
 
     private string RedactedConnectionString() =>
@@ -78,6 +91,12 @@ public sealed record ValkeyPubSubSettings
             throw new ConfigurationException($"akka.valkey-bridge.router.passivation-grace must not be negative (it is {RouterPassivationGrace}).");
         if (MaxBatchSize < 1)
             throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batch-size must be at least 1 (it is {MaxBatchSize}).");
+        if (PublishTimeout <= TimeSpan.Zero)
+            throw new ConfigurationException($"akka.valkey-bridge.publisher.publish-timeout must be positive (it is {PublishTimeout}).");
+        if (MaxPendingPublishes < 1)
+            throw new ConfigurationException($"akka.valkey-bridge.publisher.max-pending-publishes must be at least 1 (it is {MaxPendingPublishes}).");
+        if (MaxPayloadBytes < 1)
+            throw new ConfigurationException($"akka.valkey-bridge.publisher.max-payload-bytes must be at least 1 (it is {MaxPayloadBytes}).");
         if (MaxBatchesInFlight < 1)
             throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batches-in-flight must be at least 1 (it is {MaxBatchesInFlight}).");
     }

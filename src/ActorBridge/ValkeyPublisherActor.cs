@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorBridge.Internal;
 using Akka.Actor;
 using Akka.Event;
@@ -13,7 +14,7 @@ namespace ActorBridge;
 /// themselves. Obtain it with
 /// <c>ValkeyPubSub.Get(system).Publisher</c>.
 /// </summary>
-public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
+public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash, IWithTimers
 {
     private readonly ValkeyPubSubSettings _settings;
     private readonly ConnectionProvider _connectionProvider;
@@ -25,6 +26,8 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
     private IDatabase _database = null!;
     private Exception? _unavailable;
     private bool _flushRequested;
+    private int _inFlightItems;
+    private bool _expiryTimerRunning;
 
     internal ValkeyPublisherActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics)
     {
@@ -35,6 +38,11 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
 
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private int Pending => _waiting.Count + _inFlightItems;
 
     internal static Props Props(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics) =>
         FactoryProducer<ValkeyPublisherActor>.Props(() => new ValkeyPublisherActor(settings, connectionProvider, metrics));
@@ -94,6 +102,9 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
             case PublishBatchCompleted completed:
                 OnBatchCompleted(completed.Batch);
                 break;
+            case ExpirePublishes:
+                ExpireOverdue();
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -103,7 +114,21 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
     private void OnPublish(Publish publish)
     {
         RedisValue payload = default;
-        var error = Validation.CheckName(publish.Channel, "Publish.Channel", "channel") ?? Encode(publish.Payload, out payload);
+        Exception? error = Validation.CheckName(publish.Channel, "Publish.Channel", "channel") ?? Encode(publish.Payload, out payload);
+        if (error is null && payload.Length() > _settings.MaxPayloadBytes)
+        {
+            error = new ArgumentException(
+                $"Publish.Payload is {payload.Length():N0} bytes, over akka.valkey-bridge.publisher.max-payload-bytes ({_settings.MaxPayloadBytes:N0}); " +
+                "send less, or raise the setting.", "Publish.Payload");
+        }
+        else if (error is null && Pending >= _settings.MaxPendingPublishes)
+        {
+            error = new ValkeyBridgeException(
+                $"The publisher is overloaded: {Pending:N0} Publish requests are waiting for the server " +
+                "(akka.valkey-bridge.publisher.max-pending-publishes), which is slow or unreachable. The message was not sent; " +
+                "publish again later, or slow down.");
+        }
+
         if (error is not null)
         {
             _metrics.PublishFailed(1);
@@ -111,7 +136,13 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
             return;
         }
 
-        _waiting.Enqueue(new PendingPublish(publish.Channel, payload, Sender));
+        _waiting.Enqueue(new PendingPublish(publish.Channel, payload, Sender, Stopwatch.GetTimestamp()));
+        if (!_expiryTimerRunning)
+        {
+            _expiryTimerRunning = true;
+            Timers.StartPeriodicTimer(nameof(ExpirePublishes), ExpirePublishes.Instance, ExpiryCheckInterval);
+        }
+
         if (_inFlight.Count == 0)
         {
             // Idle: out at once, no batching delay at all.
@@ -186,6 +217,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
             _metrics.BatchSent(items.Length);
             var inFlight = new PublishBatch(items);
             _inFlight.Enqueue(inFlight);
+            _inFlightItems += items.Length;
             inFlight.AwaitRepliesAsync(replies).PipeTo(Self);
         }
     }
@@ -197,10 +229,70 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash
         while (_inFlight.TryPeek(out var head) && head.Completed)
         {
             _inFlight.Dequeue();
+            _inFlightItems -= head.Items.Length;
             AnswerAll(head);
         }
 
         SendWaiting();
+    }
+
+    private TimeSpan ExpiryCheckInterval =>
+        TimeSpan.FromTicks(Math.Clamp(_settings.PublishTimeout.Ticks / 5, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
+
+    /// <summary>Answers every request older than the publish timeout, oldest first, so no sender waits forever.</summary>
+    private void ExpireOverdue()
+    {
+        var deadline = Stopwatch.GetTimestamp() - (long)(_settings.PublishTimeout.TotalSeconds * Stopwatch.Frequency);
+        var expired = 0;
+        // Batches are answered in order: a head batch whose oldest request is overdue is failed as a whole.
+        while (_inFlight.TryPeek(out var head) && (head.Completed || head.Items[0].ReceivedAt < deadline))
+        {
+            _inFlight.Dequeue();
+            _inFlightItems -= head.Items.Length;
+            if (head.Completed)
+            {
+                AnswerAll(head);
+                continue;
+            }
+
+            foreach (var item in head.Items)
+                FailTimedOut(item);
+            expired += head.Items.Length;
+        }
+
+        // Waiting requests are answered after every in-flight one, so their order holds too.
+        while (_inFlight.Count == 0 && _waiting.TryPeek(out var oldest) && oldest.ReceivedAt < deadline)
+        {
+            FailTimedOut(_waiting.Dequeue());
+            expired++;
+        }
+
+        if (expired > 0)
+        {
+            _metrics.PublishFailed(expired);
+            _log.Warning("{0} Publish request(s) got no reply within {1} (publish-timeout); the server is slow or unreachable", expired, _settings.PublishTimeout);
+        }
+
+        if (Pending == 0)
+        {
+            Timers.Cancel(nameof(ExpirePublishes));
+            _expiryTimerRunning = false;
+        }
+        else
+        {
+            SendWaiting();
+        }
+    }
+
+    private void FailTimedOut(PendingPublish item)
+    {
+        if (!IsNoSender(item.ReplyTo))
+        {
+            item.ReplyTo.Tell(new Status.Failure(new ValkeyBridgeException(
+                $"PUBLISH to channel '{item.Channel}' got no reply within {_settings.PublishTimeout.TotalSeconds:0.###} s " +
+                "(akka.valkey-bridge.publisher.publish-timeout): the server is slow or unreachable. The message may or may not " +
+                "have been delivered.")));
+        }
     }
 
     private void AnswerAll(PublishBatch batch)

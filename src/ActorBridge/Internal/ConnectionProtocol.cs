@@ -21,3 +21,15 @@ internal sealed record ServerUnsubscribed(RouterEntry Entry, Exception? Cause);
 
 /// <summary>The client reported a connection failing or being restored (sent from the client's event threads).</summary>
 internal sealed record ConnectionEvent(ConnectionType ConnectionType, ConnectionFailureType FailureType, string? Message);
+
+/// <summary>Connection actor to itself, periodically: compare the client's connection state with the last one seen.</summary>
+internal sealed record CheckConnection
+{
+    public static readonly CheckConnection Instance = new();
+}
+
+/// <summary>The result of checking the server's subscriptions against the connection actor's own state after a reconnect.</summary>
+internal sealed record ReconcileResult(IReadOnlyList<string> MissingChannels, bool PatternsMissing);
+
+/// <summary>Connection actor to itself, a moment after a reconnect: check the server's subscriptions.</summary>
+internal sealed record ReconcileNow;

@@ -3,8 +3,8 @@ using StackExchange.Redis;
 
 namespace ActorBridge.Internal;
 
-/// <summary>A validated, encoded Publish waiting to go out, with whom to answer.</summary>
-internal readonly record struct PendingPublish(string Channel, RedisValue Payload, IActorRef ReplyTo);
+/// <summary>A validated, encoded Publish waiting to go out, with whom to answer and when it arrived (a Stopwatch timestamp).</summary>
+internal readonly record struct PendingPublish(string Channel, RedisValue Payload, IActorRef ReplyTo, long ReceivedAt);
 
 /// <summary>
 /// One pipelined batch of PUBLISH commands and, once every reply is in, their outcomes. The arrays are written by
@@ -46,4 +46,10 @@ internal sealed record PublishBatchCompleted(PublishBatch Batch);
 internal sealed record FlushPublishes
 {
     public static readonly FlushPublishes Instance = new();
+}
+
+/// <summary>Publisher to itself, periodically while it holds requests: answer those past the publish timeout.</summary>
+internal sealed record ExpirePublishes
+{
+    public static readonly ExpirePublishes Instance = new();
 }

@@ -30,6 +30,9 @@ internal sealed class RouterEntry(SubscriptionKey key, IActorRef router)
 
     public RouterState State { get; set; } = RouterState.Subscribing;
 
+    /// <summary>True while the subscription waits for the connection (it is made when the connection is up).</summary>
+    public bool AwaitingConnection { get; set; }
+
     /// <summary>The client library's queue of this server subscription, while there is one.</summary>
     public ChannelMessageQueue? Queue { get; set; }
 

@@ -64,6 +64,10 @@ internal sealed class SubscriptionRouterActor : UntypedActor, IWithTimers
                     SubscriberGone();
                 }
                 break;
+            case ConnectionLost or ConnectionRestored:
+                foreach (var subscriber in _subscribers)
+                    subscriber.Tell(message, ActorRefs.NoSender);
+                break;
             case RouterIdle:
                 // The grace timer fired; a subscriber may have joined since it was started.
                 if (_subscribers.Count == 0)
