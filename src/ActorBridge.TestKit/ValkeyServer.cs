@@ -24,14 +24,16 @@ public sealed partial class ValkeyServer : IAsyncDisposable
 
     private readonly string _executable;
     private readonly IReadOnlyList<string> _extraArguments;
+    private readonly ValkeyTlsFiles? _tls;
     private readonly Queue<string> _output = new();
     private Process? _process;
 
-    private ValkeyServer(string executable, int port, IReadOnlyList<string> extraArguments)
+    private ValkeyServer(string executable, int port, IReadOnlyList<string> extraArguments, ValkeyTlsFiles? tls)
     {
         _executable = executable;
         Port = port;
         _extraArguments = extraArguments;
+        _tls = tls;
     }
 
     /// <summary>The loopback address the server binds to.</summary>
@@ -40,8 +42,14 @@ public sealed partial class ValkeyServer : IAsyncDisposable
     /// <summary>The TCP port the server listens on; it stays the same across restarts.</summary>
     public int Port { get; }
 
-    /// <summary>A StackExchange.Redis configuration string for this server, such as <c>127.0.0.1:6380</c>.</summary>
-    public string ConnectionString => $"{Host}:{Port}";
+    /// <summary>
+    /// A StackExchange.Redis configuration string for this server, such as <c>127.0.0.1:6380</c> (with
+    /// <c>ssl=true,sslHost=localhost</c> for a TLS server; its clients must also trust <see cref="Tls"/>' CA).
+    /// </summary>
+    public string ConnectionString => _tls is null ? $"{Host}:{Port}" : $"{Host}:{Port},ssl=true,sslHost=localhost";
+
+    /// <summary>The TLS files of a server started with <see cref="StartTlsAsync"/>, else null.</summary>
+    public ValkeyTlsFiles? Tls => _tls;
 
     /// <summary>Whether the server process is running (a paused process counts as running).</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -85,7 +93,24 @@ public sealed partial class ValkeyServer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The running server; dispose it to stop the process.</returns>
     /// <exception cref="InvalidOperationException">No server executable is installed, or it did not start.</exception>
-    public static async Task<ValkeyServer> StartAsync(IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default)
+    public static Task<ValkeyServer> StartAsync(IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default) =>
+        StartAsync(extraArguments, tls: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a server that accepts only TLS connections on a free loopback port, with the given certificate (see
+    /// <see cref="ValkeyTlsFiles.CreateSelfSigned"/>), and waits until it answers PING over TLS.
+    /// </summary>
+    /// <param name="tls">The server certificate, key and CA.</param>
+    /// <param name="extraArguments">More <c>valkey-server</c> arguments.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The running server.</returns>
+    public static Task<ValkeyServer> StartTlsAsync(ValkeyTlsFiles tls, IReadOnlyList<string>? extraArguments = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return StartAsync(extraArguments, tls, cancellationToken);
+    }
+
+    private static async Task<ValkeyServer> StartAsync(IReadOnlyList<string>? extraArguments, ValkeyTlsFiles? tls, CancellationToken cancellationToken)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "valkey-server was not found on the PATH (nor redis-server, nor the file named by VALKEY_SERVER). " +
@@ -95,7 +120,7 @@ public sealed partial class ValkeyServer : IAsyncDisposable
         for (var attempt = 0; attempt < 3; attempt++)
         {
             // Another process may take the port between probing and binding: try a few ports.
-            var server = new ValkeyServer(executable, FreeLoopbackPort(), extraArguments ?? []);
+            var server = new ValkeyServer(executable, FreeLoopbackPort(), extraArguments ?? [], tls);
             try
             {
                 await server.StartProcessAsync(cancellationToken).ConfigureAwait(false);
@@ -165,11 +190,18 @@ public sealed partial class ValkeyServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     "--port", Port.ToString(), "--bind", Host, "--save", "", "--appendonly", "no",
+        string[] listen = _tls is null
+            ? ["--port", Port.ToString()]
+            :
+            [
+                "--port", "0", "--tls-port", Port.ToString(), "--tls-cert-file", _tls.CertificateFile,
+                "--tls-key-file", _tls.KeyFile, "--tls-ca-cert-file", _tls.CaCertificateFile, "--tls-auth-clients", "no",
+            ];
+        foreach (var argument in listen.Concat(
+                 [
+                     "--bind", Host, "--save", "", "--appendonly", "no",
                      "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning",
-                 }.Concat(_extraArguments))
+                 ]).Concat(_extraArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -211,7 +243,15 @@ public sealed partial class ValkeyServer : IAsyncDisposable
         {
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken).ConfigureAwait(false);
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            if (_tls is not null)
+            {
+                // Readiness only: the certificate is the test's own, so any is accepted here.
+                var ssl = new System.Net.Security.SslStream(stream, false, (_, _, _, _) => true);
+                await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, cancellationToken).ConfigureAwait(false);
+                stream = ssl;
+            }
+
             await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             var buffer = new byte[64];
             var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -224,6 +264,10 @@ public sealed partial class ValkeyServer : IAsyncDisposable
             return false;
         }
         catch (IOException)
+        {
+            return false;
+        }
+        catch (System.Security.Authentication.AuthenticationException)
         {
             return false;
         }

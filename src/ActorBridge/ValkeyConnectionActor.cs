@@ -91,15 +91,19 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
             _database = ready.Connection.GetDatabase();
             // Client events arrive on the client's threads: hand them to the actor, touch no state there.
             var self = Self;
-            _onConnectionEvent = (_, e) => self.Tell(new ConnectionEvent(e.ConnectionType, e.FailureType, e.Exception?.Message));
+            _onConnectionEvent = (_, e) => self.Tell(new ConnectionEvent(e.ConnectionType, e.FailureType,
+                ConnectionProvider.DescribeFailure(e.FailureType, e.Exception)));
             ready.Connection.ConnectionFailed += _onConnectionEvent;
             ready.Connection.ConnectionRestored += _onConnectionEvent;
             // Events can be missed (or come per socket); a cheap periodic look keeps the state right regardless.
             Timers.StartPeriodicTimer(nameof(CheckConnection), CheckConnection.Instance, CheckInterval);
             if (IsUp())
                 UpdateConnected(true, "");
+            else if (_connectionProvider.CredentialsFailure is { } refused)
+                OnAuthenticationFailed(refused);
             else
-                _log.Warning("ActorBridge could not connect to Valkey at {0} yet; the client keeps trying in the background", Endpoints());
+                _log.Warning("ActorBridge could not connect to Valkey at {0} yet ({1}); the client keeps trying in the background",
+                    Endpoints(), _connectionProvider.LastConnectionFailure ?? "no detail");
             Become(Ready);
             Stash.UnstashAll();
         });
@@ -158,8 +162,8 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
     private void OnConnectionEvent(ConnectionEvent e)
     {
         if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
-            OnAuthenticationFailed();
-        UpdateConnected(IsUp(), $"{e.FailureType} on the {e.ConnectionType} connection: {e.Message}");
+            OnAuthenticationFailed($"ActorBridge cannot connect: {e.Description}.");
+        UpdateConnected(IsUp(), $"{e.Description} ({e.ConnectionType} connection)");
     }
 
     private void UpdateConnected(bool connected, string reason)
@@ -201,13 +205,12 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
         Context.System.EventStream.Publish(notice);
     }
 
-    private void OnAuthenticationFailed()
+    private void OnAuthenticationFailed(string failure)
     {
         if (_authenticationFailure is not null)
             return;
-        _authenticationFailure =
-            "Valkey refused the credentials (AUTH failed); check the user and password in akka.valkey-bridge.connection-string.";
-        _log.Error("{0} Subscriptions wait until the connection succeeds; requests are answered with a failure meanwhile.", _authenticationFailure);
+        _authenticationFailure = failure;
+        _log.Error("{0} Subscription requests are answered with a failure until a connection succeeds.", _authenticationFailure);
         var error = new ValkeyBridgeException(_authenticationFailure);
         foreach (var entry in _entries.Values.Where(e => e.AwaitingConnection).ToList())
         {

@@ -15,6 +15,12 @@ public sealed record ValkeyPubSubSettings
     /// <summary>The name reported with CLIENT SETNAME, or <c>null</c> for the library default (<c>client-name</c>).</summary>
     public string? ClientName { get; init; }
 
+    /// <summary>
+    /// A PEM file with the certificate authority to trust for TLS (<c>tls.ca-certificate</c>), besides the system's own
+    /// trust store; <c>null</c> to trust only the system's. TLS itself is switched on with <c>ssl=true</c> in the connection string.
+    /// </summary>
+    public string? TlsCaCertificate { get; init; }
+
     /// <summary>The codec for payloads that are not text or bytes (<c>payload-codec</c>).</summary>
     public required IPayloadCodec PayloadCodec { get; init; }
 
@@ -51,6 +57,7 @@ public sealed record ValkeyPubSubSettings
             ConnectionString = section.GetString("connection-string", "localhost:6379"),
             Protocol = ParseProtocol(section.GetString("protocol", "default")),
             ClientName = NullIfEmpty(section.GetString("client-name", null)),
+            TlsCaCertificate = NullIfEmpty(section.GetString("tls.ca-certificate", null)),
             PayloadCodec = CreateCodec(section.GetString("payload-codec", typeof(SystemTextJsonPayloadCodec).AssemblyQualifiedName)),
             RouterPassivationGrace = Read(section, "router.passivation-grace", "a duration such as 3s or 250ms", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(3))),
             MaxBatchSize = Read(section, "publisher.max-batch-size", "an integer", key => section.GetInt(key, 1000)),
@@ -87,6 +94,8 @@ public sealed record ValkeyPubSubSettings
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
             throw new ConfigurationException("akka.valkey-bridge.connection-string is empty; set it to \"host:port\", for example \"localhost:6379\".");
+        if (TlsCaCertificate is not null && !File.Exists(TlsCaCertificate))
+            throw new ConfigurationException($"akka.valkey-bridge.tls.ca-certificate names \"{TlsCaCertificate}\", which does not exist; give the path of a PEM certificate file.");
         if (RouterPassivationGrace < TimeSpan.Zero)
             throw new ConfigurationException($"akka.valkey-bridge.router.passivation-grace must not be negative (it is {RouterPassivationGrace}).");
         if (MaxBatchSize < 1)

@@ -24,6 +24,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash, IW
     private readonly Queue<PublishBatch> _inFlight = new();
     private readonly IActorRef _deadLetters = Context.System.DeadLetters;
     private IDatabase _database = null!;
+    private IConnectionMultiplexer _connection = null!;
     private Exception? _unavailable;
     private bool _flushRequested;
     private int _inFlightItems;
@@ -59,6 +60,7 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash, IW
         switch (message)
         {
             case ConnectionReady ready:
+                _connection = ready.Connection;
                 _database = ready.Connection.GetDatabase();
                 Become(Ready);
                 Stash.UnstashAll();
@@ -120,6 +122,11 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash, IW
             error = new ArgumentException(
                 $"Publish.Payload is {payload.Length():N0} bytes, over akka.valkey-bridge.publisher.max-payload-bytes ({_settings.MaxPayloadBytes:N0}); " +
                 "send less, or raise the setting.", "Publish.Payload");
+        }
+        else if (error is null && _connectionProvider.CredentialsFailure is { } refused && !_connection.IsConnected)
+        {
+            // Retrying cannot help until the configuration changes: say so now rather than after the timeout.
+            error = new ValkeyBridgeException(refused);
         }
         else if (error is null && Pending >= _settings.MaxPendingPublishes)
         {
@@ -290,8 +297,9 @@ public sealed class ValkeyPublisherActor : UntypedActor, IWithUnboundedStash, IW
         {
             item.ReplyTo.Tell(new Status.Failure(new ValkeyBridgeException(
                 $"PUBLISH to channel '{item.Channel}' got no reply within {_settings.PublishTimeout.TotalSeconds:0.###} s " +
-                "(akka.valkey-bridge.publisher.publish-timeout): the server is slow or unreachable. The message may or may not " +
-                "have been delivered.")));
+                "(akka.valkey-bridge.publisher.publish-timeout): the server is slow or unreachable" +
+                (_connectionProvider.LastConnectionFailure is { } why ? $" ({why})" : "") +
+                ". The message may or may not have been delivered.")));
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed record ServerSubscribeFailed(RouterEntry Entry, Exception Cause)
 internal sealed record ServerUnsubscribed(RouterEntry Entry, Exception? Cause);
 
 /// <summary>The client reported a connection failing or being restored (sent from the client's event threads).</summary>
-internal sealed record ConnectionEvent(ConnectionType ConnectionType, ConnectionFailureType FailureType, string? Message);
+internal sealed record ConnectionEvent(ConnectionType ConnectionType, ConnectionFailureType FailureType, string Description);
 
 /// <summary>Connection actor to itself, periodically: compare the client's connection state with the last one seen.</summary>
 internal sealed record CheckConnection
