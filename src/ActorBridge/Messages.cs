@@ -156,3 +156,32 @@ public sealed record ConnectionLost(string Reason);
 /// subscriptions are live again. Messages published during the gap were missed.
 /// </summary>
 public sealed record ConnectionRestored;
+
+/// <summary>
+/// Sent to a subscriber that fell behind: <paramref name="Count"/> messages of <paramref name="Channel"/> were dropped
+/// for it (see <c>akka.valkey-bridge.subscriber</c>). It arrives just before the next message the subscriber gets.
+/// </summary>
+/// <param name="Channel">The channel or pattern of the subscription.</param>
+/// <param name="Count">How many messages were dropped since the last notice.</param>
+public sealed record MessagesDropped(string Channel, long Count);
+
+/// <summary>
+/// Sent to a subscriber whose subscription the bridge ended because it fell too far behind (overflow policy
+/// <c>end-subscription</c>). It gets no further messages of <paramref name="Channel"/> until it subscribes again.
+/// </summary>
+/// <param name="Channel">The channel or pattern of the subscription.</param>
+/// <param name="Reason">Why, and what to do.</param>
+public sealed record SubscriptionEnded(string Channel, string Reason);
+
+/// <summary>What a router does when a subscriber has fallen <c>subscriber.buffer-size</c> messages behind.</summary>
+public enum SubscriberOverflow
+{
+    /// <summary>Drop the oldest held-back message to make room (the subscriber sees the newest).</summary>
+    DropOldest,
+
+    /// <summary>Drop the arriving message (the subscriber sees the oldest).</summary>
+    DropNewest,
+
+    /// <summary>End the subscription and tell the subscriber with <see cref="SubscriptionEnded"/>.</summary>
+    EndSubscription,
+}

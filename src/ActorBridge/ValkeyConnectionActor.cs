@@ -29,6 +29,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<SubscriptionKey, RouterEntry> _entries = [];
     private readonly Dictionary<IActorRef, RouterEntry> _entriesByRouter = [];
+    private readonly RouterSettings _routerSettings;
     private long _routerSequence;
     private IConnectionMultiplexer? _connection;
     private ISubscriber _subscriber = null!;
@@ -43,6 +44,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
         _settings = settings;
         _connectionProvider = connectionProvider;
         _metrics = metrics;
+        _routerSettings = new RouterSettings(settings.RouterPassivationGrace, settings.SubscriberBufferSize, settings.SubscriberOverflow);
         Connecting();
     }
 
@@ -313,7 +315,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
         }
 
         var router = Context.ActorOf(
-            SubscriptionRouterActor.Props(key, _settings.RouterPassivationGrace, _metrics),
+            SubscriptionRouterActor.Props(key, _routerSettings, _metrics),
             // Channel names are arbitrary text; they never become actor names.
             $"{(key.Kind == SubscriptionKind.Channel ? "channel" : "pattern")}-{++_routerSequence}");
         Context.Watch(router);

@@ -27,6 +27,15 @@ public sealed record ValkeyPubSubSettings
     /// <summary>How long a router with no subscribers waits before it is passivated (<c>router.passivation-grace</c>).</summary>
     public TimeSpan RouterPassivationGrace { get; init; }
 
+    /// <summary>
+    /// The most messages a router holds back for one subscriber that has fallen behind (beyond the 1000 its mailbox
+    /// may hold) before the overflow policy applies (<c>subscriber.buffer-size</c>).
+    /// </summary>
+    public int SubscriberBufferSize { get; init; }
+
+    /// <summary>What happens when a subscriber's buffer is full (<c>subscriber.overflow</c>).</summary>
+    public SubscriberOverflow SubscriberOverflow { get; init; }
+
     /// <summary>The most Publish requests in one pipelined batch (<c>publisher.max-batch-size</c>).</summary>
     public int MaxBatchSize { get; init; }
 
@@ -60,6 +69,8 @@ public sealed record ValkeyPubSubSettings
             TlsCaCertificate = NullIfEmpty(section.GetString("tls.ca-certificate", null)),
             PayloadCodec = CreateCodec(section.GetString("payload-codec", typeof(SystemTextJsonPayloadCodec).AssemblyQualifiedName)),
             RouterPassivationGrace = Read(section, "router.passivation-grace", "a duration such as 3s or 250ms", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(3))),
+            SubscriberBufferSize = Read(section, "subscriber.buffer-size", "an integer", key => section.GetInt(key, 10_000)),
+            SubscriberOverflow = ParseOverflow(section.GetString("subscriber.overflow", "drop-oldest")),
             MaxBatchSize = Read(section, "publisher.max-batch-size", "an integer", key => section.GetInt(key, 1000)),
             MaxBatchesInFlight = Read(section, "publisher.max-batches-in-flight", "an integer", key => section.GetInt(key, 4)),
             PublishTimeout = Read(section, "publisher.publish-timeout", "a duration such as 5s", key => section.GetTimeSpan(key, TimeSpan.FromSeconds(5))),
@@ -98,6 +109,8 @@ public sealed record ValkeyPubSubSettings
             throw new ConfigurationException($"akka.valkey-bridge.tls.ca-certificate names \"{TlsCaCertificate}\", which does not exist; give the path of a PEM certificate file.");
         if (RouterPassivationGrace < TimeSpan.Zero)
             throw new ConfigurationException($"akka.valkey-bridge.router.passivation-grace must not be negative (it is {RouterPassivationGrace}).");
+        if (SubscriberBufferSize < 1)
+            throw new ConfigurationException($"akka.valkey-bridge.subscriber.buffer-size must be at least 1 (it is {SubscriberBufferSize}).");
         if (MaxBatchSize < 1)
             throw new ConfigurationException($"akka.valkey-bridge.publisher.max-batch-size must be at least 1 (it is {MaxBatchSize}).");
         if (PublishTimeout <= TimeSpan.Zero)
@@ -121,6 +134,14 @@ public sealed record ValkeyPubSubSettings
             throw new ConfigurationException($"akka.valkey-bridge.{key} must be {expected}: {e.Message}", e);
         }
     }
+
+    private static SubscriberOverflow ParseOverflow(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "drop-oldest" => SubscriberOverflow.DropOldest,
+        "drop-newest" => SubscriberOverflow.DropNewest,
+        "end-subscription" => SubscriberOverflow.EndSubscription,
+        _ => throw new ConfigurationException($"akka.valkey-bridge.subscriber.overflow is \"{value}\"; use drop-oldest, drop-newest or end-subscription."),
+    };
 
     private static RedisProtocol? ParseProtocol(string value) => value.Trim().ToLowerInvariant() switch
     {

@@ -24,7 +24,7 @@ internal sealed class BridgeMetrics(string systemName)
         "actorbridge.messages.delivered", "{message}", "Messages handed to local subscriber actors.");
 
     private static readonly Counter<long> DroppedCounter = Meter.CreateCounter<long>(
-        "actorbridge.messages.dropped", "{message}", "Messages received but not delivered (the subscription was being released).");
+        "actorbridge.messages.dropped", "{message}", "Messages received but not delivered: to a subscriber that fell too far behind, or while a subscription was being released.");
 
     private static readonly Histogram<int> BatchSizeHistogram = Meter.CreateHistogram<int>(
         "actorbridge.publish.batch_size", "{message}", "PUBLISH commands written per pipelined batch.");

@@ -36,3 +36,12 @@ internal sealed record RouterBusy
 {
     public static readonly RouterBusy Instance = new();
 }
+
+/// <summary>Router to itself, periodically while a subscriber is behind: hand it held-back messages as it catches up.</summary>
+internal sealed record DrainBacklogs
+{
+    public static readonly DrainBacklogs Instance = new();
+}
+
+/// <summary>What a router needs to know from the settings.</summary>
+internal sealed record RouterSettings(TimeSpan PassivationGrace, int SubscriberBufferSize, SubscriberOverflow SubscriberOverflow);
