@@ -152,8 +152,9 @@ public sealed record ConnectionStatus(bool IsConnected, IReadOnlyList<string> En
 public sealed record ConnectionLost(string Reason);
 
 /// <summary>
-/// Sent to every subscriber (and published on the EventStream) when the connection is back and the bridge's
-/// subscriptions are live again. Messages published during the gap were missed.
+/// Sent to every subscriber (and published on the EventStream) when the connection is back. The client library has
+/// re-subscribed; a moment later the bridge checks the server against its own subscription state and makes again
+/// anything missing. Messages published during the gap were missed.
 /// </summary>
 public sealed record ConnectionRestored;
 
