@@ -30,6 +30,24 @@ public sealed class ValkeyPubSubOptions
     /// <summary>Batches awaiting replies at once (<c>publisher.max-batches-in-flight</c>).</summary>
     public int? MaxBatchesInFlight { get; set; }
 
+    /// <summary>How long a Publish waits for its reply before it is answered with a failure (<c>publisher.publish-timeout</c>).</summary>
+    public TimeSpan? PublishTimeout { get; set; }
+
+    /// <summary>Most Publish requests waiting or in flight before new ones fail at once (<c>publisher.max-pending-publishes</c>).</summary>
+    public int? MaxPendingPublishes { get; set; }
+
+    /// <summary>Largest payload of one Publish, in bytes (<c>publisher.max-payload-bytes</c>).</summary>
+    public int? MaxPayloadBytes { get; set; }
+
+    /// <summary>Messages held back for a subscriber that fell behind (<c>subscriber.buffer-size</c>).</summary>
+    public int? SubscriberBufferSize { get; set; }
+
+    /// <summary><c>drop-oldest</c>, <c>drop-newest</c> or <c>end-subscription</c> (<c>subscriber.overflow</c>).</summary>
+    public string? SubscriberOverflow { get; set; }
+
+    /// <summary>Path of a PEM file with a CA to trust for TLS (<c>tls.ca-certificate</c>).</summary>
+    public string? TlsCaCertificate { get; set; }
+
     /// <summary>Assembly-qualified name of the <see cref="IPayloadCodec"/> for payloads that are not text or bytes (<c>payload-codec</c>).</summary>
     public string? PayloadCodec { get; set; }
 
@@ -60,6 +78,12 @@ public sealed class ValkeyPubSubOptions
         Add("router.passivation-grace", RouterPassivationGrace is { } grace ? $"{(long)grace.TotalMilliseconds}ms" : null);
         Add("publisher.max-batch-size", MaxBatchSize?.ToString(CultureInfo.InvariantCulture));
         Add("publisher.max-batches-in-flight", MaxBatchesInFlight?.ToString(CultureInfo.InvariantCulture));
+        Add("publisher.publish-timeout", PublishTimeout is { } timeout ? $"{(long)timeout.TotalMilliseconds}ms" : null);
+        Add("publisher.max-pending-publishes", MaxPendingPublishes?.ToString(CultureInfo.InvariantCulture));
+        Add("publisher.max-payload-bytes", MaxPayloadBytes?.ToString(CultureInfo.InvariantCulture));
+        Add("subscriber.buffer-size", SubscriberBufferSize?.ToString(CultureInfo.InvariantCulture));
+        Add("subscriber.overflow", Quote(SubscriberOverflow));
+        Add("tls.ca-certificate", Quote(TlsCaCertificate));
         return hocon.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString(hocon.ToString());
     }
 

@@ -45,6 +45,28 @@ public sealed class HostIntegrationTests(ValkeyFixture valkey) : IClassFixture<V
     }
 
     [Fact]
+    public void Options_bind_from_environment_variables()
+    {
+        var prefix = $"ABTEST{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable($"{prefix}ActorBridge__ConnectionString", valkey.Server.ConnectionString);
+        Environment.SetEnvironmentVariable($"{prefix}ActorBridge__Protocol", "resp2");
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+            var options = new ValkeyPubSubOptions();
+            configuration.GetSection("ActorBridge").Bind(options);
+            Assert.Equal(valkey.Server.ConnectionString, options.ConnectionString);
+            Assert.Equal("resp2", options.Protocol);
+            Assert.Equal("resp2", options.ToConfig().GetString("akka.valkey-bridge.protocol"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable($"{prefix}ActorBridge__ConnectionString", null);
+            Environment.SetEnvironmentVariable($"{prefix}ActorBridge__Protocol", null);
+        }
+    }
+
+    [Fact]
     public async Task A_borrowed_connection_is_used_and_never_disposed()
     {
         await using var shared = await ConnectionMultiplexer.ConnectAsync($"{valkey.Server.ConnectionString},name=host-owned-{Guid.NewGuid():N}");
