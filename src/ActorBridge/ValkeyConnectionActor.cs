@@ -37,7 +37,8 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
     private bool _connected;
     private bool _everConnected;
     private string? _authenticationFailure;
-    private EventHandler<ConnectionFailedEventArgs>? _onConnectionEvent;
+    private EventHandler<ConnectionFailedEventArgs>? _onConnectionFailed;
+    private EventHandler<ConnectionFailedEventArgs>? _onConnectionRestored;
 
     internal ValkeyConnectionActor(ValkeyPubSubSettings settings, ConnectionProvider connectionProvider, BridgeMetrics metrics)
     {
@@ -66,11 +67,11 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
     /// <inheritdoc />
     protected override void PostStop()
     {
-        if (_connection is not null && _onConnectionEvent is not null)
+        if (_connection is not null)
         {
             // A borrowed connection outlives this actor: leave no handler behind on it.
-            _connection.ConnectionFailed -= _onConnectionEvent;
-            _connection.ConnectionRestored -= _onConnectionEvent;
+            _connection.ConnectionFailed -= _onConnectionFailed;
+            _connection.ConnectionRestored -= _onConnectionRestored;
         }
 
         if (_connected)
@@ -93,10 +94,11 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
             _database = ready.Connection.GetDatabase();
             // Client events arrive on the client's threads: hand them to the actor, touch no state there.
             var self = Self;
-            _onConnectionEvent = (_, e) => self.Tell(new ConnectionEvent(e.ConnectionType, e.FailureType,
+            _onConnectionFailed = (_, e) => self.Tell(new ConnectionEvent(true, e.ConnectionType, e.FailureType,
                 ConnectionProvider.DescribeFailure(e.FailureType, e.Exception)));
-            ready.Connection.ConnectionFailed += _onConnectionEvent;
-            ready.Connection.ConnectionRestored += _onConnectionEvent;
+            _onConnectionRestored = (_, e) => self.Tell(new ConnectionEvent(false, e.ConnectionType, e.FailureType, "restored"));
+            ready.Connection.ConnectionFailed += _onConnectionFailed;
+            ready.Connection.ConnectionRestored += _onConnectionRestored;
             // Events can be missed (or come per socket); a cheap periodic look keeps the state right regardless.
             Timers.StartPeriodicTimer(nameof(CheckConnection), CheckConnection.Instance, CheckInterval);
             if (IsUp())
@@ -163,9 +165,17 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
 
     private void OnConnectionEvent(ConnectionEvent e)
     {
-        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
-            OnAuthenticationFailed($"ActorBridge cannot connect: {e.Description}.");
-        UpdateConnected(IsUp(), $"{e.Description} ({e.ConnectionType} connection)");
+        var reason = $"{e.Description} ({e.ConnectionType} connection)";
+        if (e.Failed)
+        {
+            if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+                OnAuthenticationFailed($"ActorBridge cannot connect: {e.Description}.");
+            // A socket failed, so messages may have been missed even if the client has already reconnected by now:
+            // report the gap either way.
+            UpdateConnected(false, reason);
+        }
+
+        UpdateConnected(IsUp(), reason);
     }
 
     private void UpdateConnected(bool connected, string reason)

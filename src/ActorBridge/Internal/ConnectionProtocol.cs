@@ -19,8 +19,8 @@ internal sealed record ServerSubscribeFailed(RouterEntry Entry, Exception Cause)
 /// <summary>The server subscription of <see cref="Entry"/> was released (<see cref="Cause"/> is set if that failed).</summary>
 internal sealed record ServerUnsubscribed(RouterEntry Entry, Exception? Cause);
 
-/// <summary>The client reported a connection failing or being restored (sent from the client's event threads).</summary>
-internal sealed record ConnectionEvent(ConnectionType ConnectionType, ConnectionFailureType FailureType, string Description);
+/// <summary>The client reported a connection failing (<see cref="Failed"/>) or being restored (sent from the client's event threads).</summary>
+internal sealed record ConnectionEvent(bool Failed, ConnectionType ConnectionType, ConnectionFailureType FailureType, string Description);
 
 /// <summary>Connection actor to itself, periodically: compare the client's connection state with the last one seen.</summary>
 internal sealed record CheckConnection
