@@ -66,6 +66,37 @@ public sealed class ServerRestartTests(ValkeyServerFixture valkey, ITestOutputHe
     }
 }
 
+/// <summary>The repair step of the reconcile after a reconnect, driven directly (the client re-subscribes first in practice).</summary>
+public sealed class ReconcileRepairTests(ValkeyServerFixture valkey, ITestOutputHelper output) : BridgeTestBase(valkey, output)
+{
+    [Fact]
+    public async Task A_subscription_the_server_lost_is_made_again_from_the_connection_actor_s_state()
+    {
+        var prefix = UniqueChannel("repair");
+        var probe = CreateTestProbe();
+        SubscribeAndAwaitAck($"{prefix}:a", probe.Ref);
+        PatternSubscribeAndAwaitAck($"{prefix}:*", probe.Ref);
+
+        // As if the check after a reconnect had found the channel and the patterns missing on the server.
+        Bridge.Connection.Tell(new ActorBridge.Internal.ReconcileResult([$"{prefix}:a"], PatternsMissing: true));
+        await AwaitAssertAsync(() =>
+        {
+            var local = LocalSubscriptions();
+            Assert.Contains($"{prefix}:a", local.Channels);
+            Assert.Equal(2, PublishAndAwait($"{prefix}:a", "probe"));
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+
+        // Exactly one delivery per subscription afterwards: the old queues are gone, nothing is doubled.
+        probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m);
+        Assert.Equal(2, PublishAndAwait($"{prefix}:a", "once"));
+        var deliveries = probe.ReceiveN(2).Cast<ValkeyMessage>().ToList();
+        Assert.All(deliveries, m => Assert.Equal("once", m.Text));
+        Assert.Single(deliveries, m => m.Pattern is null);
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, await Valkey.NumSubAsync($"{prefix}:a"));
+    }
+}
+
 public sealed class DisconnectedRequestTests(ValkeyServerFixture valkey, ITestOutputHelper output)
     : BridgeTestBase(valkey, output, "akka.valkey-bridge.publisher.publish-timeout = 1s")
 {
