@@ -248,11 +248,7 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
         if (channels.Count == 0 && patterns == 0)
             return;
         ReconcileAsync(_database, channels, patterns).PipeTo(Self,
-            failure: cause =>
-            {
-                _log.Warning("Checking the subscriptions after a reconnect failed: {0}", cause.Message);
-                return new ReconcileResult([], false);
-            });
+            failure: cause => new ReconcileResult([], false, cause.Message));
     }
 
     private static async Task<ReconcileResult> ReconcileAsync(IDatabase database, List<string> channels, int patterns)
@@ -274,6 +270,9 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
 
     private void OnReconcileResult(ReconcileResult result)
     {
+        if (result.Failure is not null)
+            _log.Warning("Checking the subscriptions after a reconnect failed: {0}", result.Failure);
+
         var repair = result.MissingChannels.Select(name => new SubscriptionKey(SubscriptionKind.Channel, name))
             .Concat(result.PatternsMissing ? _entries.Keys.Where(k => k.Kind == SubscriptionKind.Pattern) : [])
             .Select(key => _entries.GetValueOrDefault(key))
@@ -573,7 +572,18 @@ public sealed class ValkeyConnectionActor : ReceiveActor, IWithUnboundedStash, I
     private void Introspect(string command, object[] arguments, Func<RedisResult, object> toAnswer)
     {
         _database.ExecuteAsync("PUBSUB", arguments).PipeTo(Sender,
-            success: toAnswer,
+            success: result =>
+            {
+                try
+                {
+                    return toAnswer(result);
+                }
+                catch (Exception e) when (e is InvalidCastException or InvalidOperationException or IndexOutOfRangeException)
+                {
+                    // Every request gets an answer, even a reply of an unexpected shape.
+                    return new Status.Failure(new ValkeyBridgeException($"{command} returned a reply ActorBridge could not read: {e.Message}", e));
+                }
+            },
             failure: cause => new Status.Failure(new ValkeyBridgeException(
                 $"{command} failed: {cause.Message}. Check that the server is reachable, then ask again.", cause)));
     }

@@ -29,7 +29,7 @@ internal sealed record CheckConnection
 }
 
 /// <summary>The result of checking the server's subscriptions against the connection actor's own state after a reconnect.</summary>
-internal sealed record ReconcileResult(IReadOnlyList<string> MissingChannels, bool PatternsMissing);
+internal sealed record ReconcileResult(IReadOnlyList<string> MissingChannels, bool PatternsMissing, string? Failure = null);
 
 /// <summary>Connection actor to itself, a moment after a reconnect: check the server's subscriptions.</summary>
 internal sealed record ReconcileNow;
