@@ -114,9 +114,7 @@ public sealed partial class DemoTests(ValkeyServerFixture valkey, ITestOutputHel
     {
         var (exitCode, stdout, stderr) = await RunDemoAsync(withUrl: false, arguments.Split(' '));
         Assert.NotEqual(0, exitCode);
-        Assert.Empty(stdout.Trim());
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: ", line);
+        AssertOneErrorLine(stdout, stderr, "error: ");
     }
 
     [Fact]
@@ -124,9 +122,7 @@ public sealed partial class DemoTests(ValkeyServerFixture valkey, ITestOutputHel
     {
         var (exitCode, stdout, stderr) = await RunDemoAsync(withUrl: false, "publish", "x", "y", "--url", "redis://127.0.0.1:1");
         Assert.Equal(1, exitCode);
-        Assert.Empty(stdout.Trim());
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("error: cannot connect to Valkey at 127.0.0.1:1", line);
+        AssertOneErrorLine(stdout, stderr, "error: cannot connect to Valkey at 127.0.0.1:1");
     }
 
     [Fact]
@@ -136,6 +132,14 @@ public sealed partial class DemoTests(ValkeyServerFixture valkey, ITestOutputHel
         Assert.Equal(0, exitCode);
         foreach (var command in new[] { "publish CHANNEL MESSAGE", "subscribe CHANNEL", "psubscribe PATTERN", "channels [PATTERN]", "numsub CHANNEL", "--url URL" })
             Assert.Contains(command, stdout);
+    }
+
+    /// <summary>Nothing on stdout, and exactly one line on stderr, starting as expected.</summary>
+    private static void AssertOneErrorLine(string stdout, string stderr, string expectedStart)
+    {
+        Assert.Empty(stdout.Trim());
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expectedStart, line);
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunDemoAsync(bool withUrl, params string[] arguments)

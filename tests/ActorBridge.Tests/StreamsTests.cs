@@ -15,8 +15,7 @@ public sealed class StreamsTests(ValkeyServerFixture valkey, ITestOutputHelper o
     public async Task A_source_delivers_a_channel_in_order_once_its_task_says_subscribed()
     {
         var channel = UniqueChannel("stream");
-        var (subscribed, probe) = ValkeyStreams.Source(Sys, channel).ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.Source(Sys, channel));
 
         await Source.From(Enumerable.Range(0, 1000)).Select(i => new Publish(channel, i.ToString())).RunWith(ValkeyStreams.Sink(Sys), Sys);
         probe.Request(1000);
@@ -29,8 +28,7 @@ public sealed class StreamsTests(ValkeyServerFixture valkey, ITestOutputHelper o
     public async Task A_pattern_source_carries_the_pattern()
     {
         var prefix = UniqueChannel("ai:llm:tokens");
-        var (subscribed, probe) = ValkeyStreams.PatternSource(Sys, $"{prefix}:*").ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.PatternSource(Sys, $"{prefix}:*"));
         Assert.Equal(1, PublishAndAwait($"{prefix}:r1", "Hello"));
         var message = probe.RequestNext(TimeSpan.FromSeconds(10));
         Assert.Equal($"{prefix}:r1", message.Channel);
@@ -46,8 +44,7 @@ public sealed class StreamsTests(ValkeyServerFixture valkey, ITestOutputHelper o
     public async Task A_full_buffer_applies_the_overflow_strategy(OverflowStrategy overflow, int[] expected)
     {
         var channel = UniqueChannel("overflow");
-        var (subscribed, probe) = ValkeyStreams.Source(Sys, channel, bufferSize: 10, overflow).ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.Source(Sys, channel, bufferSize: 10, overflow));
         await PublishAllWithoutDemandAsync(channel, 50);
 
         probe.Request(50);
@@ -60,8 +57,7 @@ public sealed class StreamsTests(ValkeyServerFixture valkey, ITestOutputHelper o
     public async Task A_full_buffer_with_the_fail_strategy_fails_the_stream_clearly()
     {
         var channel = UniqueChannel("overflow");
-        var (subscribed, probe) = ValkeyStreams.Source(Sys, channel, bufferSize: 10).ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.Source(Sys, channel, bufferSize: 10));
         var witness = await PublishAllWithoutDemandAsync(channel, 11);
 
         probe.EnsureSubscription();
@@ -77,8 +73,7 @@ public sealed class StreamsTests(ValkeyServerFixture valkey, ITestOutputHelper o
     public async Task Cancelling_the_stream_releases_the_server_subscription()
     {
         var channel = UniqueChannel("cancel");
-        var (subscribed, probe) = ValkeyStreams.Source(Sys, channel).ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.Source(Sys, channel));
         Assert.Equal(1, await Valkey.NumSubAsync(channel));
 
         probe.Cancel();
@@ -145,8 +140,7 @@ public sealed class StreamsServerFailureTests(ValkeyServerFixture valkey, ITestO
     public async Task A_source_stays_up_across_a_server_restart_and_delivers_again_afterwards()
     {
         var channel = UniqueChannel("crash");
-        var (subscribed, probe) = ValkeyStreams.Source(Sys, channel).ToMaterialized(this.SinkProbe<ValkeyMessage>(), Keep.Both).Run(Sys);
-        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        var probe = await this.RunSubscribedAsync(ValkeyStreams.Source(Sys, channel));
         Assert.Equal(1, PublishAndAwait(channel, "before"));
         Assert.Equal("before", probe.RequestNext(TimeSpan.FromSeconds(10)).Text);
 
@@ -159,5 +153,16 @@ public sealed class StreamsServerFailureTests(ValkeyServerFixture valkey, ITestO
         Assert.Equal(1, PublishAndAwait(channel, "after"));
         Assert.Equal("after", probe.RequestNext(TimeSpan.FromSeconds(10)).Text);
         probe.Cancel();
+    }
+}
+
+internal static class SubscriptionStreamProbes
+{
+    /// <summary>Runs a subscription source into a probe and waits until the server confirmed the subscription.</summary>
+    public static async Task<TestSubscriber.Probe<ValkeyMessage>> RunSubscribedAsync(this Akka.TestKit.TestKitBase kit, Source<ValkeyMessage, Task> source)
+    {
+        var (subscribed, probe) = source.ToMaterialized(kit.SinkProbe<ValkeyMessage>(), Keep.Both).Run(kit.Sys);
+        await subscribed.WaitAsync(TimeSpan.FromSeconds(10));
+        return probe;
     }
 }
